@@ -1,0 +1,92 @@
+/* addr.c - IPv4/IPv6 address value type, parse and format (pure). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+
+int addr_parse(const char *s, struct addr *out)
+{
+	struct addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (!s || !*s)
+		return -1;
+	if (inet_pton(AF_INET, s, &a.u.v4) == 1) {
+		a.family = AF_INET;
+	} else if (inet_pton(AF_INET6, s, &a.u.v6) == 1) {
+		a.family = AF_INET6;
+	} else {
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+int addr_parse_prefix(const char *s, struct addr *out, unsigned *plen)
+{
+	char buf[ADDR_STRLEN + 8];
+	const char *slash;
+	struct addr a;
+	unsigned long len;
+	unsigned max;
+	char *end;
+	size_t n;
+
+	if (!s)
+		return -1;
+	slash = strchr(s, '/');
+	n = slash ? (size_t)(slash - s) : strlen(s);
+	if (n >= ADDR_STRLEN)
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (addr_parse(buf, &a) < 0)
+		return -1;
+	max = a.family == AF_INET ? 32 : 128;
+	len = max;
+	if (slash) {
+		/* digits only: strtoul alone would accept " 24", "+24", "-1" */
+		if (slash[1] < '0' || slash[1] > '9')
+			return -1;
+		errno = 0;
+		len = strtoul(slash + 1, &end, 10);
+		if (errno || *end || len > max)
+			return -1;
+	}
+	*out = a;
+	if (plen)
+		*plen = (unsigned)len;
+	return 0;
+}
+
+const char *addr_fmt(const struct addr *a, char *buf)
+{
+	if (!a || (a->family != AF_INET && a->family != AF_INET6) ||
+	    !inet_ntop(a->family, a->u.bytes, buf, ADDR_STRLEN))
+		strcpy(buf, "unset");
+	return buf;
+}
+
+size_t addr_len(const struct addr *a)
+{
+	if (a->family == AF_INET)
+		return 4;
+	if (a->family == AF_INET6)
+		return 16;
+	return 0;
+}
+
+bool addr_eq(const struct addr *a, const struct addr *b)
+{
+	return addr_cmp(a, b) == 0;
+}
+
+int addr_cmp(const struct addr *a, const struct addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->u.bytes, b->u.bytes, addr_len(a));
+}

@@ -1,0 +1,83 @@
+/*
+ * evloop.h - the one event loop every process runs: epoll for descriptors,
+ * a min-heap of monotonic microsecond timers, signals through signalfd.
+ * Single-threaded; callbacks run one at a time.
+ */
+#ifndef DD_EVLOOP_H
+#define DD_EVLOOP_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+struct ev_loop;
+struct ev_timer;
+
+typedef void (*ev_fd_cb)(struct ev_loop *l, int fd, uint32_t events, void *arg);
+typedef void (*ev_timer_cb)(struct ev_loop *l, void *arg);
+typedef void (*ev_signal_cb)(struct ev_loop *l, int signo, void *arg);
+
+/**
+ * ev_now_us - CLOCK_MONOTONIC now, in microseconds.
+ */
+uint64_t ev_now_us(void);
+
+/**
+ * ev_loop_new - create a loop.
+ * Returns the loop or NULL (errno set).
+ */
+struct ev_loop *ev_loop_new(void);
+
+/**
+ * ev_loop_free - release a loop; its descriptors are not closed.
+ */
+void ev_loop_free(struct ev_loop *l);
+
+/**
+ * ev_fd_add - watch @fd for @events (EPOLLIN/EPOLLOUT...).
+ * Returns 0 or -1 (errno set).
+ */
+int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
+	      void *arg);
+
+/**
+ * ev_fd_mod - change the events watched on @fd.
+ * Returns 0 or -1.
+ */
+int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events);
+
+/**
+ * ev_fd_del - stop watching @fd (call before close()).
+ */
+void ev_fd_del(struct ev_loop *l, int fd);
+
+/**
+ * ev_timer_add - run @cb once at monotonic time @when_us.
+ * Returns a handle for ev_timer_cancel, or NULL on allocation failure.
+ */
+struct ev_timer *ev_timer_add(struct ev_loop *l, uint64_t when_us,
+			      ev_timer_cb cb, void *arg);
+
+/**
+ * ev_timer_cancel - cancel a pending timer (NULL is fine). Do not call it on
+ * a timer whose callback has already run.
+ */
+void ev_timer_cancel(struct ev_loop *l, struct ev_timer *t);
+
+/**
+ * ev_signal_add - deliver @signo through the loop (blocks it, uses signalfd).
+ * Returns 0 or -1.
+ */
+int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb cb, void *arg);
+
+/**
+ * ev_run - dispatch until ev_stop() is called.
+ * Returns 0, or -1 after repeated epoll failures.
+ */
+int ev_run(struct ev_loop *l);
+
+/**
+ * ev_stop - make ev_run return after the current callback.
+ */
+void ev_stop(struct ev_loop *l);
+
+#endif
