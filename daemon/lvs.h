@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "cfg.h"
+#include "evloop.h"
 
 struct lvs;
 
@@ -29,6 +30,16 @@ struct lvs_ops {
  * Returns a handle, or NULL when the kernel offers no IPVS.
  */
 struct lvs *lvs_open(char *err, size_t errlen);
+
+/**
+ * lvs_set_loop - let the handle arm its own retry timer on @loop: a failed
+ * kernel operation is retried with back-off (1 s doubling to 60 s) by a full
+ * reconcile. Without a loop, retries happen on the next lvs_set_config or
+ * lvs_set_health.
+ * @l: handle
+ * @loop: the core's event loop (NULL to detach)
+ */
+void lvs_set_loop(struct lvs *l, struct ev_loop *loop);
 
 /**
  * lvs_set_config - adopt a (new) configuration and reconcile the kernel.

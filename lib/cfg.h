@@ -17,6 +17,10 @@
 
 #define CFG_NAME_MAX 64
 
+/* "Not written in this block" markers for values inherited by checkers. */
+#define CFG_UNSET_US UINT64_MAX
+#define CFG_UNSET_U UINT32_MAX
+
 /* Where an object was defined, for messages. @file points into cfg->files. */
 struct cfg_loc {
 	const char *file;
@@ -79,6 +83,7 @@ struct cfg_global {
 	/* global SSL { } block for SSL_GET */
 	char *ssl_ca, *ssl_cert, *ssl_key, *ssl_password;
 	uint64_t vrrp_startup_delay_us;
+	unsigned vrrp_down_timer_adverts; /* 3 */
 };
 
 /* ---- VRRP ------------------------------------------------------------ */
@@ -110,6 +115,7 @@ struct cfg_vip {
 };
 
 struct cfg_peer {
+	struct cfg_loc loc;
 	struct addr addr;
 	int min_ttl, max_ttl; /* -1 unset */
 };
@@ -122,6 +128,7 @@ struct cfg_track_if {
 };
 
 struct cfg_track_script {
+	struct cfg_loc loc;
 	char name[CFG_NAME_MAX];
 	size_t script; /* index into cfg->scripts, resolved by the loader */
 	bool weight_set;
@@ -256,13 +263,14 @@ struct cfg_check {
 	struct cfg_url *urls;
 	size_t n_urls;
 	int http_protocol; /* 10, 11, or 100 for "1.0C" */
-	char *virtualhost;
+	char *virtualhost; /* effective: checker, real_server or virtual_server;
+			    * a url's own virtualhost overrides it */
 	bool fast_recovery;
 	bool enable_sni;
 	char *sni_name;
 	/* MISC_CHECK */
 	struct cfg_cmd misc_path;
-	uint64_t misc_timeout_us;
+	uint64_t misc_timeout_us; /* 0: not given */
 	bool misc_dynamic;
 	/* SMTP_CHECK */
 	char *helo_name;
@@ -276,12 +284,28 @@ struct cfg_check {
 	char *reply_pattern; /* hex with X nibble wildcards */
 };
 
+/*
+ * Checker timing as written in a virtual_server or real_server block
+ * (CFG_UNSET_* when absent). The loader resolves them into the effective
+ * fields of each struct cfg_check; consumers need not read these.
+ */
+struct cfg_chk_timers {
+	uint64_t connect_timeout_us;
+	uint64_t delay_before_retry_us;
+	uint64_t warmup_us;
+	uint64_t delay_loop_us; /* real_server only; the VS uses delay_loop_us */
+	unsigned retry;
+};
+
 struct cfg_rs {
 	struct cfg_loc loc;
 	struct addr addr;
-	uint16_t port;
-	int weight; /* 1, 0..65535 */
+	uint16_t port; /* the virtual server's port when not given */
+	int weight;    /* 1, 0..65535 */
 	struct cfg_fwd_method fwd; /* effective: VS method unless overridden */
+	bool fwd_set;		   /* lvs_method given in this real_server */
+	char *virtualhost;	   /* NULL: the virtual server's */
+	struct cfg_chk_timers timers;
 	uint32_t uthreshold, lthreshold;
 	bool inhibit_on_failure;
 	bool alpha;
@@ -296,6 +320,7 @@ struct cfg_vsg_entry {
 	struct cfg_loc loc;
 	bool is_fwmark;
 	uint32_t fwmark;
+	int fwmark_family; /* AF_INET unless "fwmark N inet6" */
 	struct addr first, last; /* a range; first == last for one address */
 	uint16_t port;
 };
@@ -315,7 +340,7 @@ struct cfg_vs {
 	uint32_t fwmark;
 	size_t group; /* index into cfg->groups when kind == CFG_VS_GROUP */
 	int family;   /* AF_INET / AF_INET6 (fwmark: ip_family, default inet) */
-	int protocol; /* IPPROTO_TCP / UDP / SCTP */
+	int protocol; /* IPPROTO_TCP / UDP / SCTP (fwmark: TCP unless given) */
 	char sched[16]; /* default "wlc" */
 	struct cfg_fwd_method fwd; /* default NAT as keepalived */
 	bool persistent;
@@ -325,6 +350,7 @@ struct cfg_vs {
 	bool sh_port, sh_fallback, mh_port, mh_fallback;
 	char *persistence_engine;
 	uint64_t delay_loop_us; /* 60 s */
+	struct cfg_chk_timers timers;
 	bool inhibit_on_failure;
 	bool alpha, omega;
 	unsigned quorum; /* 1 */
@@ -386,8 +412,11 @@ struct cfg_opts {
  * cfg_load - read, parse and validate a keepalived-style configuration.
  * @path: the top file
  * @opts: loader options (may be NULL)
- * @diag: receives every warning and error, in file order
+ * @diag: receives every warning and error: those found while reading, in
+ *        file order, then those of the checks across objects
  * Returns the configuration, or NULL when @diag holds at least one error.
+ * The returned configuration has every default and inherited value filled
+ * in (no CFG_UNSET_* left in struct cfg_check or struct cfg_vrrp).
  */
 struct cfg *cfg_load(const char *path, const struct cfg_opts *opts,
 		     struct cfg_diag *diag);

@@ -46,7 +46,8 @@ int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events);
 
 /**
- * ev_fd_del - stop watching @fd (call before close()).
+ * ev_fd_del - stop watching @fd (call before close()). Events of @fd already
+ * fetched in the current batch are not delivered.
  */
 void ev_fd_del(struct ev_loop *l, int fd);
 
@@ -59,7 +60,8 @@ struct ev_timer *ev_timer_add(struct ev_loop *l, uint64_t when_us,
 
 /**
  * ev_timer_cancel - cancel a pending timer (NULL is fine). Do not call it on
- * a timer whose callback has already run.
+ * a timer whose callback has already run; from inside the timer's own
+ * callback it is a harmless no-op (the loop frees the timer afterwards).
  */
 void ev_timer_cancel(struct ev_loop *l, struct ev_timer *t);
 

@@ -22,13 +22,13 @@ struct ipc_hdr {
 };
 
 enum ipc_type {
-	IPC_RELOAD = 1,	    /* core -> child: struct ipc_reload */
-	IPC_READY,	    /* child -> core: struct ipc_ready */
-	IPC_STEPDOWN,	    /* core -> vrrp: struct ipc_name */
-	IPC_VRRP_STATE,	    /* vrrp -> core: struct ipc_vrrp_state */
-	IPC_RS_HEALTH,	    /* checker -> core, core -> checker: struct ipc_rs_health */
-	IPC_STATUS_JSON,    /* child -> core: JSON text, 1..IPC_MAX-hdr bytes */
-	IPC_STOP,	    /* core -> child: no payload; orderly stop */
+	IPC_RELOAD = 1, /* core -> child: struct ipc_reload */
+	IPC_READY, /* child -> core: struct ipc_ready */
+	IPC_STEPDOWN, /* core -> vrrp: struct ipc_name */
+	IPC_VRRP_STATE, /* vrrp -> core: struct ipc_vrrp_state */
+	IPC_RS_HEALTH, /* checker -> core, core -> checker: struct ipc_rs_health */
+	IPC_STATUS_JSON, /* child -> core: JSON text, 1..IPC_MAX-hdr bytes */
+	IPC_STOP, /* core -> child: no payload; orderly stop */
 	IPC_TYPE_MAX,
 };
 
@@ -57,8 +57,8 @@ struct ipc_vrrp_state {
 	char name[64];
 	uint8_t state; /* enum ipc_vrrp_st */
 	uint8_t prev;
-	uint16_t priority;     /* effective */
-	struct addr master;    /* current master's address (family 0: unknown) */
+	uint16_t priority; /* effective */
+	struct addr master; /* current master's address (family 0: unknown) */
 };
 
 /* health of one real server, identified within a configuration generation */
@@ -114,7 +114,14 @@ int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len);
 int ipc_recv(int fd, struct ipc_msg *m);
 
 /**
- * ipc_pair - create a SOCK_SEQPACKET socketpair with close-on-exec set.
+ * ipc_type_name - a message type's name for log lines.
+ * Returns "RELOAD", "READY", ... or "UNKNOWN".
+ */
+const char *ipc_type_name(uint16_t type);
+
+/**
+ * ipc_pair - create a SOCK_SEQPACKET socketpair, non-blocking and
+ * close-on-exec.
  * @sv: the two ends
  * Returns 0 or -1.
  */

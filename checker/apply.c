@@ -1,0 +1,281 @@
+/*
+ * apply.c - build the runtime (virtual servers, real servers, checkers)
+ * from a configuration generation, keeping what a reload leaves in place.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/ssl.h>
+
+#include "evloop.h"
+#include "log.h"
+#include "checker/notify.h"
+#include "checker/probe.h"
+#include "checker/proc.h"
+#include "checker/tls.h"
+
+void chk_gen_put(struct chk_gen *g)
+{
+	if (!g || --g->refs)
+		return;
+	cfg_free(g->cfg);
+	free(g);
+}
+
+static void apply_free_chk(struct chk_engine *e, struct chk *k)
+{
+	chk_sched_stop(e, k);
+	free(k);
+}
+
+static void apply_free_rs(struct chk_engine *e, struct chk_rs *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n_checks; i++)
+		apply_free_chk(e, rs->checks[i]);
+	free(rs->checks);
+	free(rs);
+}
+
+void chk_engine_clear(struct chk_engine *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->n_vss; i++) {
+		for (j = 0; j < e->vss[i]->n_rss; j++)
+			apply_free_rs(e, e->vss[i]->rss[j]);
+		free(e->vss[i]->rss);
+		free(e->vss[i]);
+	}
+	free(e->vss);
+	e->vss = NULL;
+	e->n_vss = 0;
+	chk_notify_close(e);
+	if (e->tls)
+		SSL_CTX_free(e->tls);
+	e->tls = NULL;
+	chk_gen_put(e->gen);
+	e->gen = NULL;
+}
+
+static bool apply_same_vs(const struct cfg *oc, const struct cfg_vs *a,
+			  const struct cfg *nc, const struct cfg_vs *b)
+{
+	if (a->kind != b->kind || a->protocol != b->protocol ||
+	    a->family != b->family)
+		return false;
+	switch (a->kind) {
+	case CFG_VS_ADDR:
+		return addr_eq(&a->addr, &b->addr) && a->port == b->port;
+	case CFG_VS_FWMARK:
+		return a->fwmark == b->fwmark;
+	case CFG_VS_GROUP:
+		return !strcmp(oc->groups[a->group].name,
+			       nc->groups[b->group].name);
+	}
+	return false;
+}
+
+static int apply_rs_cmp(const void *x, const void *y)
+{
+	const struct chk_rs *a = *(const struct chk_rs *const *)x;
+	const struct chk_rs *b = *(const struct chk_rs *const *)y;
+	int c = addr_cmp(&a->cfg->addr, &b->cfg->addr);
+
+	if (c)
+		return c;
+	return (int)a->cfg->port - (int)b->cfg->port;
+}
+
+static struct chk *apply_new_chk(struct chk_engine *e, struct chk_rs *rs,
+				 const struct cfg_check *cc)
+{
+	struct chk *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->eng = e;
+	k->rs = rs;
+	k->cfg = cc;
+	k->weight = -1;
+	chk_fsm_init(&k->fsm, cc->alpha);
+	return k;
+}
+
+/* give @rs the checkers of @crs, reusing @rs's old ones by position+type */
+static int apply_rs_checks(struct chk_engine *e, struct chk_rs *rs,
+			   const struct cfg_rs *crs, bool *changed)
+{
+	struct chk **nk =
+		calloc(crs->n_checks ? crs->n_checks : 1, sizeof(*nk));
+	size_t i;
+
+	if (!nk)
+		return -1;
+	for (i = 0; i < crs->n_checks; i++) {
+		const struct cfg_check *cc = &crs->checks[i];
+
+		if (i < rs->n_checks && rs->checks[i]->cfg->type == cc->type) {
+			nk[i] = rs->checks[i];
+			rs->checks[i] = NULL;
+			nk[i]->cfg = cc;
+			continue;
+		}
+		nk[i] = apply_new_chk(e, rs, cc);
+		if (!nk[i]) {
+			free(nk);
+			return -1;
+		}
+		*changed = true;
+	}
+	for (i = 0; i < rs->n_checks; i++) {
+		if (rs->checks[i]) {
+			apply_free_chk(e, rs->checks[i]);
+			*changed = true;
+		}
+	}
+	free(rs->checks);
+	rs->checks = nk;
+	rs->n_checks = crs->n_checks;
+	return 0;
+}
+
+static struct chk_rs *apply_find_rs(struct chk_rs **sorted, size_t n,
+				    const struct cfg_rs *crs)
+{
+	struct chk_rs key = { .cfg = crs };
+	struct chk_rs *kp = &key, **hit;
+
+	if (!n)
+		return NULL;
+	hit = bsearch(&kp, sorted, n, sizeof(*sorted), apply_rs_cmp);
+	return hit ? *hit : NULL;
+}
+
+/* build new vs @nv from @cv, moving matching real servers out of @ov */
+static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
+		    const struct cfg_vs *cv, struct chk_vs *ov)
+{
+	struct chk_rs **sorted = NULL;
+	size_t n_old = ov ? ov->n_rss : 0, i, j;
+
+	if (n_old) {
+		sorted = malloc(n_old * sizeof(*sorted));
+		if (!sorted)
+			return -1;
+		memcpy(sorted, ov->rss, n_old * sizeof(*sorted));
+		qsort(sorted, n_old, sizeof(*sorted), apply_rs_cmp);
+	}
+	nv->rss = calloc(cv->n_rss ? cv->n_rss : 1, sizeof(*nv->rss));
+	if (!nv->rss) {
+		free(sorted);
+		return -1;
+	}
+	for (i = 0; i < cv->n_rss; i++) {
+		const struct cfg_rs *crs = &cv->rss[i];
+		struct chk_rs *rs = apply_find_rs(sorted, n_old, crs);
+		bool changed = false, fresh = !rs;
+
+		/* a real server already moved (a duplicate entry) is not reused;
+		 * the moved ones are told apart from the removed ones by rs->vs */
+		if (!rs || rs->vs != ov) {
+			rs = calloc(1, sizeof(*rs));
+			if (!rs)
+				goto oom;
+			rs->weight = -1;
+			fresh = true;
+		}
+		rs->vs = nv;
+		rs->cfg = crs;
+		rs->idx = i;
+		nv->rss[i] = rs;
+		nv->n_rss = i + 1;
+		if (apply_rs_checks(e, rs, crs, &changed) < 0)
+			goto oom;
+		if (fresh) {
+			rs->up = true;
+			for (j = 0; j < rs->n_checks; j++)
+				rs->up = rs->up && rs->checks[j]->fsm.up;
+			snprintf(rs->reason, sizeof(rs->reason), "%s",
+				 rs->up ? "" : "not checked yet (alpha)");
+			rs->since_wall_ms = chk_wall_ms();
+		}
+		for (j = 0; j < rs->n_checks; j++)
+			if (!rs->checks[j]->timer && !rs->checks[j]->probe)
+				chk_sched_start(e, rs->checks[j]);
+		if (changed && !fresh)
+			chk_rs_update(e, rs, "checkers changed by reload");
+	}
+	free(sorted);
+	return 0;
+oom:
+	free(sorted);
+	return -1;
+}
+
+int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
+		     size_t errlen)
+{
+	struct chk_vs **nvss;
+	const struct cfg *c = g->cfg;
+	struct chk_gen *old = e->gen;
+	size_t i, j;
+
+	nvss = calloc(c->n_vss ? c->n_vss : 1, sizeof(*nvss));
+	if (!nvss) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	g->refs++;
+	e->gen = g;
+	for (i = 0; i < c->n_vss; i++) {
+		struct chk_vs *ov = NULL;
+
+		for (j = 0; j < e->n_vss && old; j++) {
+			if (e->vss[j] && apply_same_vs(old->cfg, e->vss[j]->cfg,
+						       c, &c->vss[i])) {
+				ov = e->vss[j];
+				break;
+			}
+		}
+		nvss[i] = calloc(1, sizeof(**nvss));
+		if (nvss[i]) {
+			nvss[i]->cfg = &c->vss[i];
+			nvss[i]->idx = i;
+			nvss[i]->quorum_up = ov ? ov->quorum_up : true;
+		}
+		if (!nvss[i] || apply_vs(e, nvss[i], &c->vss[i], ov) < 0) {
+			/* a half-built runtime cannot be undone: stop */
+			log_err("checker: out of memory applying generation "
+				"%u",
+				g->generation);
+			abort();
+		}
+		if (!ov)
+			chk_quorum_init(nvss[i]);
+		else /* real servers may have come or gone */
+			chk_quorum_update(e, nvss[i]);
+	}
+	/* what is left in the old runtime was removed from the config */
+	for (j = 0; j < e->n_vss; j++) {
+		for (i = 0; i < e->vss[j]->n_rss; i++)
+			if (e->vss[j]->rss[i]->vs == e->vss[j])
+				apply_free_rs(e, e->vss[j]->rss[i]);
+		free(e->vss[j]->rss);
+		free(e->vss[j]);
+	}
+	free(e->vss);
+	e->vss = nvss;
+	e->n_vss = c->n_vss;
+	chk_gen_put(old);
+
+	if (e->tls)
+		SSL_CTX_free(e->tls);
+	e->tls = chk_tls_ctx_new(&c->global, err, errlen);
+	if (!e->tls)
+		log_err("checker: SSL_GET checks will fail: %s", err);
+	chk_notify_open(e);
+	chk_status_changed(e);
+	return 0;
+}

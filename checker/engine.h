@@ -1,0 +1,198 @@
+/*
+ * engine.h - the checker process's runtime objects: virtual servers, real
+ * servers and checkers built from a configuration, their schedule, and the
+ * probes (one run of one checker) in flight. Internal to checker/.
+ */
+#ifndef DD_CHK_ENGINE_H
+#define DD_CHK_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cfg.h"
+#include "checker/fsm.h"
+
+struct ev_loop;
+struct ev_timer;
+struct chk_probe;
+typedef struct ssl_ctx_st SSL_CTX;
+
+#define CHK_REASON_MAX 128
+
+/* a loaded configuration, shared by the engine and the probes still using it */
+struct chk_gen {
+	struct cfg *cfg;
+	uint32_t generation;
+	unsigned refs;
+};
+
+struct chk_rs;
+
+/* one checker of one real server */
+struct chk {
+	struct chk_engine *eng;
+	struct chk_rs *rs;
+	const struct cfg_check *cfg; /* in the engine's current generation */
+	struct chk_fsm fsm;
+	struct ev_timer *timer; /* next run, NULL while a probe runs */
+	struct chk_probe *probe; /* the run in flight, or NULL */
+	size_t url_it; /* HTTP: next URL to check */
+	unsigned url_streak; /* HTTP: URLs passed in a row while down */
+	int weight; /* MISC misc_dynamic weight, -1 none */
+	uint64_t last_start_us; /* monotonic */
+	uint64_t last_wall_ms; /* wall clock of the last completed run */
+	uint64_t last_duration_us;
+	uint64_t runs;
+	char reason[CHK_REASON_MAX]; /* last run's failure, "" on pass */
+	char last_failure[CHK_REASON_MAX]; /* the last failure ever seen */
+};
+
+struct chk_vs;
+
+struct chk_rs {
+	struct chk_vs *vs;
+	const struct cfg_rs *cfg;
+	size_t idx; /* index in the vs's rss (the IPC identity) */
+	bool up;
+	bool reported; /* core has been told at least once */
+	int weight; /* dynamic weight, -1 none */
+	struct chk **checks;
+	size_t n_checks;
+	char reason[CHK_REASON_MAX]; /* why it is down, or the last failure */
+	uint64_t since_wall_ms; /* last transition */
+};
+
+struct chk_vs {
+	const struct cfg_vs *cfg;
+	size_t idx;
+	struct chk_rs **rss;
+	size_t n_rss;
+	bool quorum_up;
+};
+
+struct chk_engine {
+	struct ev_loop *loop;
+	int ipc_fd; /* -1 when running without core (genhash, tests) */
+	struct chk_gen *gen;
+	struct chk_vs **vss;
+	size_t n_vss;
+	SSL_CTX *tls;
+	/* notify FIFOs (-1 closed): notify_fifo, lvs_notify_fifo */
+	int fifo_fd[2];
+	char *fifo_path[2]; /* the path fifo_fd[i] was opened from */
+	pid_t fifo_reader; /* lvs_notify_fifo_script, 0 none */
+	/* status reporting */
+	struct ev_timer *status_timer;
+	bool status_dirty;
+	uint64_t status_sent_us;
+	/* scripts */
+	uid_t script_uid;
+	gid_t script_gid;
+	bool script_user_ok; /* script_uid/gid resolved */
+	uint64_t probes_started;
+	struct chk_probe *scripts; /* MISC probes whose script runs */
+	bool dropped; /* privileges given up */
+	bool stopping; /* scripts started now outlive the process */
+};
+
+/**
+ * chk_gen_put - drop a reference to a generation; frees it at zero.
+ */
+void chk_gen_put(struct chk_gen *g);
+
+/**
+ * chk_engine_apply - build the runtime from @g, keeping what stays.
+ * @e: the engine
+ * @g: the new generation (the engine takes one reference)
+ * @err: receives a reason on failure
+ * @errlen: size of @err
+ * Real servers present before and after keep their checkers' state and
+ * schedule; new ones start as alpha says; removed ones stop being checked.
+ * Returns 0, or -1 when @g cannot be applied (the old runtime stays).
+ */
+int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
+		     size_t errlen);
+
+/**
+ * chk_engine_clear - stop every checker and free the runtime.
+ */
+void chk_engine_clear(struct chk_engine *e);
+
+/**
+ * chk_sched_start - arm a new checker's first run (random in [0, warmup]).
+ */
+void chk_sched_start(struct chk_engine *e, struct chk *k);
+
+/**
+ * chk_sched_stop - cancel a checker's timer and its probe in flight.
+ */
+void chk_sched_stop(struct chk_engine *e, struct chk *k);
+
+/**
+ * chk_sched_result - account for the end of a run of @k and schedule the next.
+ * @e: the engine
+ * @k: the checker
+ * @r: the outcome
+ * @reason: why it failed (NULL or "" on success)
+ * @weight: MISC misc_dynamic weight, -1 none
+ */
+void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
+		      const char *reason, int weight);
+
+/**
+ * chk_rs_update - recompute a real server's health from its checkers and
+ * report a change (IPC, notify scripts, FIFOs, quorum).
+ * @e: the engine
+ * @rs: the real server
+ * @reason: the reason to report with the change
+ */
+void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason);
+
+/**
+ * chk_rs_resume - adopt the health core remembers for a real server.
+ * @e: the engine
+ * @generation: the generation the indices refer to
+ * @vs: index of the virtual server
+ * @rs: index of the real server
+ * @up: its health
+ * @weight: its dynamic weight, -1 none
+ * @reason: why it is down, as core reports it
+ */
+void chk_rs_resume(struct chk_engine *e, uint32_t generation, uint32_t vs,
+		   uint32_t rs, bool up, int weight, const char *reason);
+
+/**
+ * chk_omega - on shutdown, for virtual servers with "omega": run the
+ * notify_down of every live real server and quorum_down, and write their
+ * FIFO lines, as keepalived does.
+ */
+void chk_omega(struct chk_engine *e);
+
+/**
+ * chk_quorum_init - set a virtual server's quorum state without notifying.
+ */
+void chk_quorum_init(struct chk_vs *vs);
+
+/**
+ * chk_quorum_update - re-evaluate a virtual server's quorum; on a change
+ * run quorum_up/quorum_down and write the VS line.
+ */
+void chk_quorum_update(struct chk_engine *e, struct chk_vs *vs);
+
+/**
+ * chk_status_changed - note that status output is stale (sent within 1 s).
+ */
+void chk_status_changed(struct chk_engine *e);
+
+/**
+ * chk_wall_ms - the wall clock in milliseconds since the epoch (for status).
+ */
+uint64_t chk_wall_ms(void);
+
+/**
+ * chk_type_name - keepalived's keyword for a checker type ("HTTP_GET").
+ */
+const char *chk_type_name(enum cfg_check_type t);
+
+#endif

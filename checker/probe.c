@@ -1,0 +1,158 @@
+/* probe.c - start, cancel and finish one run of a checker. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+
+#include "evloop.h"
+#include "checker/probe.h"
+
+static const struct chk_proto *probe_proto(enum cfg_check_type t)
+{
+	switch (t) {
+	case CFG_CHK_TCP:
+		return &chk_proto_tcp;
+	case CFG_CHK_HTTP:
+		return &chk_proto_http;
+	case CFG_CHK_SSL:
+		return &chk_proto_ssl;
+	case CFG_CHK_SMTP:
+		return &chk_proto_smtp;
+	case CFG_CHK_DNS:
+		return &chk_proto_dns;
+	case CFG_CHK_UDP:
+		return &chk_proto_udp;
+	case CFG_CHK_PING:
+		return &chk_proto_ping;
+	case CFG_CHK_MISC:
+		break;
+	}
+	return NULL;
+}
+
+void chk_probe_run(struct chk_engine *e, struct chk *k)
+{
+	struct chk_probe *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		chk_sched_result(e, k, CHK_FAIL, "out of memory", -1);
+		return;
+	}
+	p->eng = e;
+	p->chk = k;
+	p->gen = e->gen;
+	e->gen->refs++;
+	p->cc = k->cfg;
+	p->rs = k->rs->cfg;
+	p->vs = k->rs->vs->cfg;
+	p->fd = -1;
+	p->weight = -1;
+	p->start_us = ev_now_us();
+	if (p->cc->n_urls) {
+		p->url_idx = (unsigned)(k->url_it % p->cc->n_urls);
+	}
+	k->probe = p;
+	k->last_start_us = p->start_us;
+	e->probes_started++;
+	p->proto = probe_proto(p->cc->type);
+	if (!p->proto)
+		chk_misc_start(p);
+	else if (p->proto->dgram)
+		chk_dgram_start(p);
+	else
+		chk_stream_start(p);
+}
+
+void chk_probe_cancel(struct chk_probe *p)
+{
+	if (p->chk)
+		p->chk->probe = NULL;
+	p->chk = NULL;
+	if (!p->proto)
+		chk_misc_cancel(p); /* freed once the script is reaped */
+	else
+		chk_probe_finish(p, CHK_V_FAIL);
+}
+
+void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
+{
+	struct chk *k = p->chk;
+	enum chk_result r;
+
+	p->phase = CHK_PH_DONE;
+	ev_timer_cancel(p->eng->loop, p->deadline);
+	p->deadline = NULL;
+	if (p->ssl) {
+		SSL_free(p->ssl);
+		p->ssl = NULL;
+	}
+	if (p->fd >= 0) {
+		ev_fd_del(p->eng->loop, p->fd);
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->proto && p->proto->release)
+		p->proto->release(p);
+	if (k) {
+		k->probe = NULL;
+		r = v == CHK_V_OK	? CHK_OK :
+		    v == CHK_V_PROGRESS ? CHK_PROGRESS :
+					  CHK_FAIL;
+		if (r == CHK_FAIL && !p->reason[0])
+			snprintf(p->reason, sizeof(p->reason), "failed");
+		k->last_duration_us = ev_now_us() - p->start_us;
+		chk_sched_result(p->eng, k, r, r == CHK_FAIL ? p->reason : NULL,
+				 p->weight);
+	}
+	chk_gen_put(p->gen);
+	free(p->out);
+	free(p);
+}
+
+enum chk_verdict chk_probe_fail(struct chk_probe *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+	return CHK_V_FAIL;
+}
+
+int chk_probe_send(struct chk_probe *p, const void *d, size_t n)
+{
+	uint8_t *nb = realloc(p->out, p->out_len + n);
+
+	if (!nb)
+		return -1;
+	memcpy(nb + p->out_len, d, n);
+	p->out = nb;
+	p->out_len += n;
+	return 0;
+}
+
+socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
+			   struct sockaddr_storage *ss)
+{
+	const struct addr *a =
+		cc->connect_ip.family ? &cc->connect_ip : &rs->addr;
+	uint16_t port = cc->connect_port ? cc->connect_port : rs->port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = a->u.v6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	s4->sin_family = AF_INET;
+	s4->sin_addr = a->u.v4;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}

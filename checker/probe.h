@@ -1,0 +1,149 @@
+/*
+ * probe.h - one run of one checker. A probe owns its socket or child
+ * process and a deadline; protocol modules (TCP, HTTP, SMTP, DNS, ...)
+ * plug into the stream or datagram driver through struct chk_proto.
+ */
+#ifndef DD_CHK_PROBE_H
+#define DD_CHK_PROBE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "checker/engine.h"
+
+typedef struct ssl_st SSL;
+
+/* what a protocol hook tells the driver */
+enum chk_verdict {
+	CHK_V_MORE, /* keep going */
+	CHK_V_OK, /* the check passed */
+	CHK_V_FAIL, /* the check failed; p->reason says why */
+	CHK_V_PROGRESS, /* passed, more runs needed (HTTP while down) */
+};
+
+enum chk_phase { CHK_PH_CONNECT, CHK_PH_TLS, CHK_PH_IO, CHK_PH_DONE };
+
+struct chk_probe;
+
+struct chk_proto {
+	bool dgram; /* datagram driver instead of stream */
+	bool tls; /* stream: TLS handshake before begin */
+	/* connected: queue the request with chk_probe_send (may decide) */
+	enum chk_verdict (*begin)(struct chk_probe *p);
+	/* bytes (stream) or one datagram arrived */
+	enum chk_verdict (*input)(struct chk_probe *p, const uint8_t *d,
+				  size_t n);
+	/* stream: the peer closed; NULL means "closed before an answer" */
+	enum chk_verdict (*eof)(struct chk_probe *p);
+	/* deadline reached; NULL means a failure with a timeout reason */
+	enum chk_verdict (*timeout)(struct chk_probe *p);
+	/* release protocol state (may be NULL) */
+	void (*release)(struct chk_probe *p);
+};
+
+struct chk_probe {
+	struct chk_engine *eng;
+	struct chk *chk; /* NULL once its checker went away */
+	struct chk_gen *gen;
+	const struct cfg_check *cc;
+	const struct cfg_rs *rs;
+	const struct cfg_vs *vs;
+	const struct chk_proto *proto;
+	void *st; /* protocol state */
+	int fd;
+	SSL *ssl;
+	struct ev_timer *deadline;
+	enum chk_phase phase;
+	uint8_t *out;
+	size_t out_len, out_off;
+	bool got_data; /* stream: any byte received */
+	unsigned url_idx; /* HTTP: URL of this run */
+	pid_t pid; /* MISC: the script's process (group), 0 none */
+	struct chk_probe *next_script; /* MISC: in eng->scripts */
+	int weight; /* MISC misc_dynamic result, -1 none */
+	uint64_t start_us;
+	char reason[CHK_REASON_MAX];
+};
+
+/**
+ * chk_probe_run - start one run of checker @k.
+ * @e: the engine
+ * @k: the checker (k->probe is set while the run is in flight)
+ * A probe that cannot even start completes at once with a failure.
+ */
+void chk_probe_run(struct chk_engine *e, struct chk *k);
+
+/**
+ * chk_probe_cancel - abandon a run whose checker is going away.
+ * @p: the probe; its I/O stops, a script's process group is killed
+ */
+void chk_probe_cancel(struct chk_probe *p);
+
+/**
+ * chk_probe_finish - end a run with @v, report it and free the probe.
+ * @p: the probe
+ * @v: CHK_V_OK, CHK_V_FAIL or CHK_V_PROGRESS
+ */
+void chk_probe_finish(struct chk_probe *p, enum chk_verdict v);
+
+/**
+ * chk_probe_fail - set the failure reason (printf style).
+ * Returns CHK_V_FAIL, so hooks can "return chk_probe_fail(p, ...)".
+ */
+enum chk_verdict chk_probe_fail(struct chk_probe *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * chk_probe_send - queue bytes to write to the peer (stream driver).
+ * Returns 0 or -1 on allocation failure.
+ */
+int chk_probe_send(struct chk_probe *p, const void *d, size_t n);
+
+/**
+ * chk_probe_target - the address and port a probe connects to.
+ * @cc: the checker
+ * @rs: its real server
+ * @ss: filled with the address (port @port)
+ * Returns the sockaddr length.
+ */
+socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
+			   struct sockaddr_storage *ss);
+
+/**
+ * chk_sock_open - create a non-blocking socket with the checker's source
+ * options (bindto, bind_port, bind_if, fwmark) applied.
+ * @cc: the checker
+ * @family: AF_INET or AF_INET6
+ * @type: SOCK_STREAM or SOCK_DGRAM
+ * @proto: protocol (0, IPPROTO_ICMP, IPPROTO_ICMPV6)
+ * @reason: receives the reason on failure
+ * Returns the descriptor or -1.
+ */
+int chk_sock_open(const struct cfg_check *cc, int family, int type, int proto,
+		  char reason[CHK_REASON_MAX]);
+
+/**
+ * chk_dgram_connect - open p->fd as a connected datagram socket to the
+ * target (for the begin hook of datagram protocols).
+ * @p: the probe
+ * @type: SOCK_DGRAM or SOCK_RAW
+ * @proto: 0, IPPROTO_ICMP or IPPROTO_ICMPV6
+ * Returns 0, or -1 with p->reason set.
+ */
+int chk_dgram_connect(struct chk_probe *p, int type, int proto);
+
+/* drivers (stream.c, dgram.c, misc.c) */
+void chk_stream_start(struct chk_probe *p);
+void chk_dgram_start(struct chk_probe *p);
+void chk_misc_start(struct chk_probe *p);
+void chk_misc_cancel(struct chk_probe *p);
+
+/* protocol tables */
+extern const struct chk_proto chk_proto_tcp, chk_proto_http, chk_proto_ssl,
+	chk_proto_smtp, chk_proto_dns, chk_proto_udp, chk_proto_ping;
+
+#endif

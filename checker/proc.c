@@ -1,0 +1,256 @@
+/*
+ * proc.c - the checker process: one event loop running every probe, the
+ * IPC link to core (reload, stop, health to resume after a restart) and
+ * the SIGCHLD reaper for scripts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+#include "evloop.h"
+#include "ipc.h"
+#include "log.h"
+#include "checker/checker.h"
+#include "checker/misc.h"
+#include "checker/priv.h"
+#include "checker/proc.h"
+#include "checker/status.h"
+
+/* messages waiting for room in the socket to core */
+struct proc_qmsg {
+	struct proc_qmsg *next;
+	uint16_t type;
+	uint32_t len;
+	uint8_t payload[];
+};
+
+static struct proc_qmsg *proc_q_head, **proc_q_tail = &proc_q_head;
+static int proc_exit_code;
+
+static void proc_flush(struct chk_engine *e)
+{
+	while (proc_q_head) {
+		struct proc_qmsg *m = proc_q_head;
+
+		if (ipc_send(e->ipc_fd, m->type, m->payload, m->len) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			log_err("checker: sending to core: %s",
+				strerror(errno));
+		}
+		proc_q_head = m->next;
+		free(m);
+	}
+	if (!proc_q_head)
+		proc_q_tail = &proc_q_head;
+	ev_fd_mod(e->loop, e->ipc_fd, EPOLLIN | (proc_q_head ? EPOLLOUT : 0));
+}
+
+void chk_proc_send(struct chk_engine *e, uint16_t type, const void *payload,
+		   uint32_t len)
+{
+	struct proc_qmsg *m;
+
+	if (e->ipc_fd < 0)
+		return;
+	if (!proc_q_head && ipc_send(e->ipc_fd, type, payload, len) == 0)
+		return;
+	if (!proc_q_head && errno != EAGAIN && errno != EWOULDBLOCK) {
+		log_err("checker: sending to core: %s", strerror(errno));
+		return;
+	}
+	m = malloc(sizeof(*m) + len);
+	if (!m) {
+		log_err("checker: out of memory queueing a message to core");
+		return;
+	}
+	m->next = NULL;
+	m->type = type;
+	m->len = len;
+	if (len)
+		memcpy(m->payload, payload, len);
+	*proc_q_tail = m;
+	proc_q_tail = &m->next;
+	ev_fd_mod(e->loop, e->ipc_fd, EPOLLIN | EPOLLOUT);
+}
+
+static void proc_ready(struct chk_engine *e, uint32_t generation, int ok,
+		       const char *error)
+{
+	struct ipc_ready r;
+
+	memset(&r, 0, sizeof(r));
+	r.generation = generation;
+	r.ok = ok;
+	snprintf(r.error, sizeof(r.error), "%s", error ? error : "");
+	chk_proc_send(e, IPC_READY, &r, sizeof(r));
+}
+
+static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl)
+{
+	struct cfg_opts opts = { .config_id = rl->config_id[0] ? rl->config_id :
+								 NULL };
+	struct cfg_diag diag = { 0 };
+	char path[sizeof(rl->path) + 1], err[256] = "";
+	struct chk_gen *g;
+	struct cfg *c;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%.*s", (int)sizeof(rl->path), rl->path);
+	c = cfg_load(path, &opts, &diag);
+	if (!c) {
+		for (i = 0; i < diag.n_msgs; i++) {
+			if (diag.msgs[i].sev == CFG_ERR) {
+				cfg_diag_fmt(&diag.msgs[i], err, sizeof(err));
+				break;
+			}
+		}
+		cfg_diag_free(&diag);
+		log_err("checker: reload of generation %u refused: %s",
+			rl->generation, err);
+		proc_ready(e, rl->generation, 0, err);
+		return;
+	}
+	cfg_diag_free(&diag);
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		cfg_free(c);
+		proc_ready(e, rl->generation, 0, "out of memory");
+		return;
+	}
+	g->cfg = c;
+	g->generation = rl->generation;
+	if (chk_engine_apply(e, g, err, sizeof(err)) < 0) {
+		chk_gen_put(g);
+		proc_ready(e, rl->generation, 0, err);
+		return;
+	}
+	log_info("checker: generation %u applied", rl->generation);
+	chk_priv_check(e);
+	proc_ready(e, rl->generation, 1, NULL);
+}
+
+static void proc_msg(struct chk_engine *e, const struct ipc_msg *m)
+{
+	switch (m->hdr.type) {
+	case IPC_RELOAD:
+		proc_reload(e, &m->u.reload);
+		break;
+	case IPC_STOP:
+		log_info("checker: stopping at core's request");
+		proc_exit_code = 0;
+		ev_stop(e->loop);
+		break;
+	case IPC_RS_HEALTH: {
+		const struct ipc_rs_health *h = &m->u.rs_health;
+		char why[sizeof(h->reason) + 1];
+
+		snprintf(why, sizeof(why), "%.*s", (int)sizeof(h->reason),
+			 h->reason);
+		chk_rs_resume(e, h->generation, h->vs, h->rs, h->up, h->weight,
+			      why);
+		break;
+	}
+	default:
+		log_warn("checker: unexpected message type %u from core",
+			 m->hdr.type);
+		break;
+	}
+}
+
+static void proc_ipc(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	struct chk_engine *e = arg;
+	static struct ipc_msg m;
+	int i, r;
+
+	if (events & EPOLLOUT)
+		proc_flush(e);
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	for (i = 0; i < 64; i++) {
+		r = ipc_recv(fd, &m);
+		if (r == 0)
+			return;
+		if (r == -2)
+			continue;
+		if (r < 0) {
+			log_err("checker: link to core lost (%s); exiting",
+				strerror(errno));
+			proc_exit_code = 1;
+			ev_stop(l);
+			return;
+		}
+		proc_msg(e, &m);
+	}
+}
+
+static void proc_signal(struct ev_loop *l, int signo, void *arg)
+{
+	struct chk_engine *e = arg;
+	int st;
+	pid_t pid;
+
+	if (signo == SIGCHLD) {
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+			chk_misc_reaped(e, pid, st);
+		return;
+	}
+	log_info("checker: signal %d, stopping", signo);
+	proc_exit_code = 0;
+	ev_stop(l);
+}
+
+int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
+{
+	struct chk_engine e;
+	struct chk_gen *g;
+	char err[256] = "";
+	int fl;
+
+	memset(&e, 0, sizeof(e));
+	e.ipc_fd = ipc_fd;
+	e.fifo_fd[0] = e.fifo_fd[1] = -1;
+	srandom((unsigned)(getpid() ^ time(NULL)));
+	signal(SIGPIPE, SIG_IGN);
+	e.loop = ev_loop_new();
+	g = calloc(1, sizeof(*g));
+	if (!e.loop || !g) {
+		log_err("checker: cannot start: %s", strerror(errno));
+		return 1;
+	}
+	fl = fcntl(ipc_fd, F_GETFL);
+	if (fl < 0 || fcntl(ipc_fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    ev_fd_add(e.loop, ipc_fd, EPOLLIN, proc_ipc, &e) < 0 ||
+	    ev_signal_add(e.loop, SIGCHLD, proc_signal, &e) < 0 ||
+	    ev_signal_add(e.loop, SIGTERM, proc_signal, &e) < 0 ||
+	    ev_signal_add(e.loop, SIGINT, proc_signal, &e) < 0) {
+		log_err("checker: cannot start: %s", strerror(errno));
+		return 1;
+	}
+	g->cfg = c;
+	g->generation = generation;
+	if (chk_engine_apply(&e, g, err, sizeof(err)) < 0) {
+		log_err("checker: cannot apply generation %u: %s", generation,
+			err);
+		return 1;
+	}
+	chk_priv_drop(&e);
+	log_info("checker: running generation %u", generation);
+	proc_ready(&e, generation, 1, NULL);
+	ev_run(e.loop);
+	if (!proc_exit_code)
+		chk_omega(&e);
+	chk_engine_clear(&e);
+	chk_misc_kill_all(&e);
+	chk_status_stop(&e);
+	ev_loop_free(e.loop);
+	return proc_exit_code;
+}

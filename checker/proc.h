@@ -1,0 +1,20 @@
+/* proc.h - the checker process shell: event loop, IPC with core, signals. */
+#ifndef DD_CHK_PROC_H
+#define DD_CHK_PROC_H
+
+#include <stdint.h>
+
+#include "checker/engine.h"
+
+/**
+ * chk_proc_send - send one message to core; queued when the socket is full.
+ * @e: the engine
+ * @type: enum ipc_type
+ * @payload: payload bytes
+ * @len: payload size
+ * Does nothing when the engine has no core (ipc_fd < 0).
+ */
+void chk_proc_send(struct chk_engine *e, uint16_t type, const void *payload,
+		   uint32_t len);
+
+#endif

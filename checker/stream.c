@@ -1,0 +1,359 @@
+/*
+ * stream.c - the stream (TCP, optionally TLS) probe driver: non-blocking
+ * connect, TLS handshake, write the request, feed replies to the protocol.
+ * One deadline (connect_timeout) bounds the whole exchange, so a server
+ * that accepts and stays silent or drips bytes is caught.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "evloop.h"
+#include "checker/probe.h"
+#include "checker/tls.h"
+
+#define STREAM_RBUF 16384
+#define STREAM_READS_PER_EVENT 8
+
+static const char *stream_errstr(int err)
+{
+	switch (err) {
+	case ECONNREFUSED:
+		return "connection refused";
+	case ETIMEDOUT:
+		return "connect timeout";
+	case ECONNRESET:
+		return "connection reset";
+	case EHOSTUNREACH:
+		return "host unreachable";
+	case ENETUNREACH:
+		return "network unreachable";
+	default:
+		return strerror(err);
+	}
+}
+
+static void stream_end(struct chk_probe *p, enum chk_verdict v)
+{
+	if (v != CHK_V_MORE)
+		chk_probe_finish(p, v);
+}
+
+static void stream_timeout(struct ev_loop *l, void *arg)
+{
+	struct chk_probe *p = arg;
+
+	(void)l;
+	p->deadline = NULL;
+	switch (p->phase) {
+	case CHK_PH_CONNECT:
+		chk_probe_fail(p, "connect timeout");
+		break;
+	case CHK_PH_TLS:
+		chk_probe_fail(p, "TLS handshake timeout");
+		break;
+	default:
+		chk_probe_fail(p, p->got_data ? "timeout reading response" :
+						"timeout waiting for response");
+		break;
+	}
+	chk_probe_finish(p, CHK_V_FAIL);
+}
+
+static void stream_want(struct chk_probe *p)
+{
+	uint32_t ev = EPOLLIN;
+
+	if (p->out_off < p->out_len)
+		ev |= EPOLLOUT;
+	ev_fd_mod(p->eng->loop, p->fd, ev);
+}
+
+/* returns false when the probe has finished */
+static bool stream_flush(struct chk_probe *p)
+{
+	while (p->out_off < p->out_len) {
+		size_t n = p->out_len - p->out_off;
+		ssize_t w;
+
+		if (p->ssl) {
+			ERR_clear_error();
+			int r = SSL_write(p->ssl, p->out + p->out_off, (int)n);
+
+			if (r <= 0) {
+				int e = SSL_get_error(p->ssl, r);
+				char buf[96];
+
+				if (e == SSL_ERROR_WANT_WRITE ||
+				    e == SSL_ERROR_WANT_READ)
+					return true;
+				chk_probe_fail(p, "TLS write: %s",
+					       chk_tls_error(p->ssl, r, buf,
+							     sizeof(buf)));
+				chk_probe_finish(p, CHK_V_FAIL);
+				return false;
+			}
+			w = r;
+		} else {
+			w = send(p->fd, p->out + p->out_off, n, MSG_NOSIGNAL);
+			if (w < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					return true;
+				chk_probe_fail(p, "write: %s",
+					       stream_errstr(errno));
+				chk_probe_finish(p, CHK_V_FAIL);
+				return false;
+			}
+		}
+		p->out_off += (size_t)w;
+	}
+	return true;
+}
+
+static void stream_begin(struct chk_probe *p)
+{
+	enum chk_verdict v = p->proto->begin(p);
+
+	if (v != CHK_V_MORE) {
+		chk_probe_finish(p, v);
+		return;
+	}
+	p->phase = CHK_PH_IO;
+	if (stream_flush(p))
+		stream_want(p);
+}
+
+static void stream_eof(struct chk_probe *p)
+{
+	if (p->proto->eof) {
+		stream_end(p, p->proto->eof(p));
+		return;
+	}
+	chk_probe_fail(p, p->got_data ? "connection closed mid-response" :
+					"connection closed before response");
+	chk_probe_finish(p, CHK_V_FAIL);
+}
+
+static void stream_read(struct chk_probe *p)
+{
+	uint8_t buf[STREAM_RBUF];
+	int i;
+
+	for (i = 0; i < STREAM_READS_PER_EVENT; i++) {
+		ssize_t n;
+
+		if (p->ssl) {
+			ERR_clear_error();
+			int r = SSL_read(p->ssl, buf, sizeof(buf));
+
+			if (r <= 0) {
+				int e = SSL_get_error(p->ssl, r);
+				char eb[96];
+
+				if (e == SSL_ERROR_WANT_READ)
+					return;
+				if (e == SSL_ERROR_WANT_WRITE) {
+					ev_fd_mod(p->eng->loop, p->fd,
+						  EPOLLIN | EPOLLOUT);
+					return;
+				}
+				if (e == SSL_ERROR_ZERO_RETURN ||
+				    (e == SSL_ERROR_SYSCALL && errno == 0)) {
+					stream_eof(p);
+					return;
+				}
+				chk_probe_fail(p, "TLS read: %s",
+					       chk_tls_error(p->ssl, r, eb,
+							     sizeof(eb)));
+				chk_probe_finish(p, CHK_V_FAIL);
+				return;
+			}
+			n = r;
+		} else {
+			n = recv(p->fd, buf, sizeof(buf), 0);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					return;
+				chk_probe_fail(p, "%s%s", stream_errstr(errno),
+					       p->got_data ? " mid-response" :
+							     "");
+				chk_probe_finish(p, CHK_V_FAIL);
+				return;
+			}
+			if (n == 0) {
+				stream_eof(p);
+				return;
+			}
+		}
+		p->got_data = true;
+		enum chk_verdict v = p->proto->input(p, buf, (size_t)n);
+
+		if (v != CHK_V_MORE) {
+			chk_probe_finish(p, v);
+			return;
+		}
+		/* the protocol may have queued an answer (SMTP) */
+		if (p->out_off < p->out_len) {
+			if (!stream_flush(p))
+				return;
+			stream_want(p);
+		}
+	}
+}
+
+static void stream_tls(struct chk_probe *p)
+{
+	int r, e;
+	char buf[96];
+
+	ERR_clear_error();
+	r = SSL_do_handshake(p->ssl);
+	if (r == 1) {
+		stream_begin(p);
+		return;
+	}
+	e = SSL_get_error(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ) {
+		ev_fd_mod(p->eng->loop, p->fd, EPOLLIN);
+		return;
+	}
+	if (e == SSL_ERROR_WANT_WRITE) {
+		ev_fd_mod(p->eng->loop, p->fd, EPOLLOUT);
+		return;
+	}
+	chk_probe_fail(p, "TLS handshake error: %s",
+		       chk_tls_error(p->ssl, r, buf, sizeof(buf)));
+	chk_probe_finish(p, CHK_V_FAIL);
+}
+
+static const char *stream_sni(const struct chk_probe *p)
+{
+	const struct cfg_check *cc = p->cc;
+
+	if (!cc->enable_sni)
+		return NULL;
+	if (cc->sni_name)
+		return cc->sni_name;
+	if (cc->n_urls && cc->urls[p->url_idx].virtualhost)
+		return cc->urls[p->url_idx].virtualhost;
+	return cc->virtualhost ? cc->virtualhost : p->vs->virtualhost;
+}
+
+static void stream_tls_start(struct chk_probe *p)
+{
+	const char *sni = stream_sni(p);
+
+	if (!p->eng->tls) {
+		chk_probe_fail(p, "TLS not available (global SSL block)");
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	p->ssl = SSL_new(p->eng->tls);
+	if (!p->ssl || SSL_set_fd(p->ssl, p->fd) != 1 ||
+	    (sni && SSL_set_tlsext_host_name(p->ssl, sni) != 1)) {
+		ERR_clear_error();
+		chk_probe_fail(p, "TLS setup failed");
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	SSL_set_connect_state(p->ssl);
+	p->phase = CHK_PH_TLS;
+	stream_tls(p);
+}
+
+static void stream_connected(struct chk_probe *p)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		chk_probe_fail(p, "%s", stream_errstr(err));
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	if (p->proto->tls)
+		stream_tls_start(p);
+	else
+		stream_begin(p);
+}
+
+static void stream_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	struct chk_probe *p = arg;
+
+	(void)l;
+	(void)fd;
+	switch (p->phase) {
+	case CHK_PH_CONNECT:
+		stream_connected(p);
+		return;
+	case CHK_PH_TLS:
+		stream_tls(p);
+		return;
+	case CHK_PH_IO:
+		if ((events & EPOLLOUT) && p->out_off < p->out_len) {
+			if (!stream_flush(p))
+				return;
+			stream_want(p);
+		}
+		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			stream_read(p);
+		return;
+	case CHK_PH_DONE:
+		return;
+	}
+}
+
+void chk_stream_start(struct chk_probe *p)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = chk_probe_target(p->cc, p->rs, &ss);
+	struct linger lg = { 1, 0 };
+	uint64_t tmo =
+		p->cc->connect_timeout_us ? p->cc->connect_timeout_us : 5000000;
+
+	p->phase = CHK_PH_CONNECT;
+	p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0, p->reason);
+	if (p->fd < 0) {
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	/* close with RST: no TIME_WAIT pile-up at thousands of checks a second */
+	setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0 &&
+	    errno != EINPROGRESS) {
+		chk_probe_fail(p, "%s", stream_errstr(errno));
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	if (ev_fd_add(p->eng->loop, p->fd, EPOLLOUT, stream_io, p) < 0) {
+		chk_probe_fail(p, "epoll: %s", strerror(errno));
+		close(p->fd);
+		p->fd = -1;
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	p->deadline = ev_timer_add(p->eng->loop, p->start_us + tmo,
+				   stream_timeout, p);
+	if (!p->deadline) {
+		chk_probe_fail(p, "out of memory");
+		chk_probe_finish(p, CHK_V_FAIL);
+	}
+}
+
+static enum chk_verdict tcp_begin(struct chk_probe *p)
+{
+	(void)p;
+	return CHK_V_OK;
+}
+
+const struct chk_proto chk_proto_tcp = {
+	.begin = tcp_begin,
+};

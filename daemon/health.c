@@ -1,0 +1,138 @@
+/* health.c - core's copy of real-server health (see health.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "health.h"
+
+struct core_health *health_new(const struct cfg *c)
+{
+	struct core_health *h = calloc(1, sizeof(*h));
+	size_t i, j;
+
+	if (!h)
+		return NULL;
+	h->n_vss = c->n_vss;
+	if (c->n_vss) {
+		h->n_rss = calloc(c->n_vss, sizeof(*h->n_rss));
+		h->rs = calloc(c->n_vss, sizeof(*h->rs));
+		if (!h->n_rss || !h->rs)
+			goto fail;
+	}
+	for (i = 0; i < c->n_vss; i++) {
+		h->n_rss[i] = c->vss[i].n_rss;
+		if (!c->vss[i].n_rss)
+			continue;
+		h->rs[i] = calloc(c->vss[i].n_rss, sizeof(*h->rs[i]));
+		if (!h->rs[i])
+			goto fail;
+		for (j = 0; j < c->vss[i].n_rss; j++)
+			h->rs[i][j].weight = -1;
+	}
+	return h;
+fail:
+	health_free(h);
+	return NULL;
+}
+
+void health_free(struct core_health *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; h->rs && i < h->n_vss; i++)
+		free(h->rs[i]);
+	free(h->rs);
+	free(h->n_rss);
+	free(h);
+}
+
+struct core_rs_health *health_get(struct core_health *h, size_t vs, size_t rs)
+{
+	if (!h || vs >= h->n_vss || rs >= h->n_rss[vs])
+		return NULL;
+	return &h->rs[vs][rs];
+}
+
+bool health_vs_same(const struct cfg *a, const struct cfg_vs *va,
+		    const struct cfg *b, const struct cfg_vs *vb)
+{
+	if (va->kind != vb->kind || va->family != vb->family ||
+	    va->protocol != vb->protocol)
+		return false;
+	switch (va->kind) {
+	case CFG_VS_ADDR:
+		return addr_eq(&va->addr, &vb->addr) && va->port == vb->port;
+	case CFG_VS_FWMARK:
+		return va->fwmark == vb->fwmark;
+	case CFG_VS_GROUP:
+		return va->group < a->n_groups && vb->group < b->n_groups &&
+		       !strcmp(a->groups[va->group].name,
+			       b->groups[vb->group].name);
+	}
+	return false;
+}
+
+static const struct cfg_rs *find_rs(const struct cfg_vs *vs,
+				    const struct cfg_rs *want, size_t *idx)
+{
+	size_t j;
+
+	for (j = 0; j < vs->n_rss; j++) {
+		if (addr_eq(&vs->rss[j].addr, &want->addr) &&
+		    vs->rss[j].port == want->port) {
+			*idx = j;
+			return &vs->rss[j];
+		}
+	}
+	return NULL;
+}
+
+bool health_translate(const struct cfg *from, size_t vs, size_t rs,
+		      const struct cfg *to, size_t *to_vs, size_t *to_rs)
+{
+	size_t i;
+
+	if (vs >= from->n_vss || rs >= from->vss[vs].n_rss)
+		return false;
+	for (i = 0; i < to->n_vss; i++) {
+		if (!health_vs_same(to, &to->vss[i], from, &from->vss[vs]))
+			continue;
+		if (!find_rs(&to->vss[i], &from->vss[vs].rss[rs], to_rs))
+			return false;
+		*to_vs = i;
+		return true;
+	}
+	return false;
+}
+
+size_t health_carry(struct core_health *to, const struct core_health *from,
+		    const struct cfg *new_cfg, const struct cfg *old_cfg)
+{
+	size_t i, k, j, oj, n = 0;
+
+	if (!to || !from || !new_cfg || !old_cfg)
+		return 0;
+	for (i = 0; i < new_cfg->n_vss && i < to->n_vss; i++) {
+		const struct cfg_vs *nv = &new_cfg->vss[i];
+
+		for (k = 0; k < old_cfg->n_vss && k < from->n_vss; k++) {
+			const struct cfg_vs *ov = &old_cfg->vss[k];
+
+			if (!health_vs_same(new_cfg, nv, old_cfg, ov))
+				continue;
+			for (j = 0; j < nv->n_rss && j < to->n_rss[i]; j++) {
+				if (!find_rs(ov, &nv->rss[j], &oj) ||
+				    oj >= from->n_rss[k] ||
+				    !from->rs[k][oj].known)
+					continue;
+				to->rs[i][j] = from->rs[k][oj];
+				n++;
+			}
+			break;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,426 @@
+/*
+ * supervise.c - fork the vrrp and checker processes (fork without exec, as
+ * keepalived), talk to them over SOCK_SEQPACKET pairs, and restart a child
+ * that dies with back-off (backoff.c).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "checker/checker.h"
+#include "core.h"
+#include "log.h"
+#include "vrrp/vrrp.h"
+
+#define SUP_MAX_BATCH 64 /* messages read per wake-up */
+#define SUP_MAX_QUEUE 262144 /* messages waiting for a slow child */
+#define SUP_CHILD_FD 3 /* where the child finds its IPC end */
+
+void sup_init(struct core *c)
+{
+	static const struct {
+		const char *name, *ident;
+		int (*run)(struct cfg *, uint32_t, int);
+	} tab[CORE_N_CHILDREN] = {
+		[CORE_VRRP] = { "vrrp", "directord-vrrp", vrrp_proc_run },
+		[CORE_CHECKER] = { "checker", "directord-checker",
+				   chk_proc_run },
+	};
+	int i;
+
+	for (i = 0; i < CORE_N_CHILDREN; i++) {
+		struct core_child *ch = &c->child[i];
+
+		memset(ch, 0, sizeof(*ch));
+		ch->core = c;
+		ch->name = tab[i].name;
+		ch->ident = tab[i].ident;
+		ch->run = tab[i].run;
+		ch->fd = -1;
+		ch->outq_tail = &ch->outq;
+	}
+}
+
+bool sup_wanted(const struct core *c, const struct cfg *cfg,
+		enum core_child_id id)
+{
+	if (id == CORE_VRRP)
+		return c->opts.mode != CORE_MODE_CHECK && cfg->n_vrrps > 0;
+	return c->opts.mode != CORE_MODE_VRRP && cfg->n_vss > 0;
+}
+
+bool sup_any_running(const struct core *c)
+{
+	int i;
+
+	for (i = 0; i < CORE_N_CHILDREN; i++)
+		if (c->child[i].pid > 0)
+			return true;
+	return false;
+}
+
+/* ---- the child side of fork() --------------------------------------- */
+
+static void close_from(int lowfd)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0u, 0) == 0)
+		return;
+#endif
+	long max = sysconf(_SC_OPEN_MAX);
+	int fd;
+
+	for (fd = lowfd; fd < (max > 0 ? max : 1024); fd++)
+		close(fd);
+}
+
+/* child_main - never returns: become the child process and run it. */
+static void child_main(struct core *c, struct core_child *ch, int fd)
+{
+	sigset_t none;
+	int sig, rc;
+
+	/* die with core; core may already be gone before prctl took effect */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != c->pid)
+		_exit(1);
+	/* only stdio and the IPC end survive: core's epoll, signalfd, control
+	 * socket and clients, netlink sockets are not the child's business */
+	if (fd != SUP_CHILD_FD && dup2(fd, SUP_CHILD_FD) < 0)
+		_exit(1);
+	fcntl(SUP_CHILD_FD, F_SETFD, FD_CLOEXEC);
+	close_from(SUP_CHILD_FD + 1);
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	log_init(ch->ident, c->opts.console, c->opts.facility, c->opts.detail);
+	log_info("%s process started (generation %u)", ch->name, c->generation);
+	rc = ch->run(c->cfg, c->generation, SUP_CHILD_FD);
+	fflush(NULL);
+	_exit(rc);
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+static void outq_free(struct core_child *ch)
+{
+	while (ch->outq) {
+		struct core_outmsg *m = ch->outq;
+
+		ch->outq = m->next;
+		free(m);
+	}
+	ch->outq_tail = &ch->outq;
+	ch->outq_len = 0;
+}
+
+static void outq_flush(struct core_child *ch)
+{
+	struct core *c = ch->core;
+
+	while (ch->outq) {
+		struct core_outmsg *m = ch->outq;
+
+		if (ipc_send(ch->fd, m->type, m->payload, m->len) < 0) {
+			if (errno == EAGAIN)
+				return;
+			log_err("%s process: send %s: %s", ch->name,
+				ipc_type_name(m->type), strerror(errno));
+		}
+		ch->outq = m->next;
+		if (!ch->outq)
+			ch->outq_tail = &ch->outq;
+		ch->outq_len--;
+		free(m);
+	}
+	if (ev_fd_mod(c->loop, ch->fd, EPOLLIN) < 0)
+		log_err("%s process: epoll: %s", ch->name, strerror(errno));
+}
+
+int sup_send(struct core *c, enum core_child_id id, uint16_t type,
+	     const void *payload, uint32_t len)
+{
+	struct core_child *ch = &c->child[id];
+	struct core_outmsg *m;
+
+	if (ch->fd < 0) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (!ch->outq) {
+		if (ipc_send(ch->fd, type, payload, len) == 0)
+			return 0;
+		if (errno != EAGAIN) {
+			log_err("%s process: send %s: %s", ch->name,
+				ipc_type_name(type), strerror(errno));
+			return -1;
+		}
+	}
+	if (ch->outq_len >= SUP_MAX_QUEUE) {
+		log_err("%s process: not reading; %s dropped", ch->name,
+			ipc_type_name(type));
+		errno = ENOBUFS;
+		return -1;
+	}
+	m = malloc(sizeof(*m) + len);
+	if (!m)
+		return -1;
+	m->next = NULL;
+	m->type = type;
+	m->len = len;
+	if (len)
+		memcpy(m->payload, payload, len);
+	*ch->outq_tail = m;
+	ch->outq_tail = &m->next;
+	if (ch->outq_len++ == 0 &&
+	    ev_fd_mod(c->loop, ch->fd, EPOLLIN | EPOLLOUT) < 0)
+		log_err("%s process: epoll: %s", ch->name, strerror(errno));
+	return 0;
+}
+
+/* read_msgs - handle up to a batch of messages; -1 when the peer closed. */
+static int read_msgs(struct core_child *ch)
+{
+	static struct ipc_msg m;
+	int i;
+
+	for (i = 0; i < SUP_MAX_BATCH; i++) {
+		int r = ipc_recv(ch->fd, &m);
+
+		if (r == 0)
+			return 0;
+		if (r == -2)
+			continue; /* logged by ipc_recv */
+		if (r < 0)
+			return -1;
+		core_ipc_handle(ch->core,
+				(enum core_child_id)(ch - ch->core->child), &m);
+		if (ch->fd < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void sup_close_channel(struct core *c, enum core_child_id id)
+{
+	struct core_child *ch = &c->child[id];
+
+	if (ch->fd < 0)
+		return;
+	read_msgs(ch); /* its last words, e.g. a final status */
+	if (ch->fd < 0)
+		return;
+	ev_fd_del(c->loop, ch->fd);
+	close(ch->fd);
+	ch->fd = -1;
+	outq_free(ch);
+}
+
+static void on_child_fd(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	struct core_child *ch = arg;
+
+	if (events & EPOLLOUT)
+		outq_flush(ch);
+	if (ch->fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) &&
+	    read_msgs(ch) < 0 && ch->fd >= 0) {
+		/* the process is ending; SIGCHLD does the rest */
+		log_debug("%s process closed its channel", ch->name);
+		ev_fd_del(l, ch->fd);
+		close(ch->fd);
+		ch->fd = -1;
+		outq_free(ch);
+	}
+}
+
+/* ---- start, stop, reap ---------------------------------------------- */
+
+static void restart_due(struct ev_loop *l, void *arg)
+{
+	struct core_child *ch = arg;
+	struct core *c = ch->core;
+
+	ch->restart_timer = NULL;
+	if (c->stopping || !ch->wanted || ch->pid > 0)
+		return;
+	ch->restarts++;
+	sup_start(c, (enum core_child_id)(ch - c->child));
+}
+
+static void schedule_restart(struct core_child *ch, unsigned delay_s)
+{
+	struct core *c = ch->core;
+
+	ch->restart_at_us = ev_now_us() + (uint64_t)delay_s * 1000000u;
+	ch->restart_timer =
+		ev_timer_add(c->loop, ch->restart_at_us, restart_due, ch);
+	if (!ch->restart_timer)
+		log_err("%s process: cannot schedule its restart: out of "
+			"memory",
+			ch->name);
+}
+
+int sup_start(struct core *c, enum core_child_id id)
+{
+	struct core_child *ch = &c->child[id];
+	int sv[2];
+	pid_t pid;
+
+	ch->wanted = true;
+	ch->respawn = false;
+	if (ipc_pair(sv) < 0) {
+		log_err("%s process: socketpair: %s", ch->name,
+			strerror(errno));
+		schedule_restart(ch, sup_restart_delay_s(0, &ch->quick_deaths));
+		return -1;
+	}
+	fflush(NULL); /* no buffered output duplicated into the child */
+	pid = fork();
+	if (pid < 0) {
+		log_err("%s process: fork: %s", ch->name, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		schedule_restart(ch, sup_restart_delay_s(0, &ch->quick_deaths));
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(c, ch, sv[1]);
+	}
+	close(sv[1]);
+	ch->pid = pid;
+	ch->fd = sv[0];
+	ch->started_us = ev_now_us();
+	ch->ready_generation = 0;
+	ch->ready_ok = false;
+	ch->ready_error[0] = '\0';
+	if (ev_fd_add(c->loop, ch->fd, EPOLLIN, on_child_fd, ch) < 0) {
+		log_err("%s process: epoll: %s; killing it", ch->name,
+			strerror(errno));
+		close(ch->fd);
+		ch->fd = -1;
+		kill(pid, SIGKILL); /* reaped and restarted by sup_reap */
+		return -1;
+	}
+	log_info("started %s process, pid %d", ch->name, (int)pid);
+	core_ipc_child_started(c, id);
+	return 0;
+}
+
+static void kill_due(struct ev_loop *l, void *arg)
+{
+	struct core_child *ch = arg;
+
+	ch->kill_timer = NULL;
+	if (ch->pid <= 0)
+		return;
+	log_warn("%s process (pid %d) did not stop within %llu s; killing it",
+		 ch->name, (int)ch->pid,
+		 (unsigned long long)(CORE_STOP_WAIT_US / 1000000u));
+	kill(ch->pid, SIGKILL);
+}
+
+void sup_stop_child(struct core *c, enum core_child_id id)
+{
+	struct core_child *ch = &c->child[id];
+
+	ch->wanted = false;
+	ev_timer_cancel(c->loop, ch->restart_timer);
+	ch->restart_timer = NULL;
+	if (ch->pid <= 0)
+		return;
+	if (c->stopping)
+		ch->respawn = false;
+	if (ch->fd >= 0)
+		sup_send(c, id, IPC_STOP, NULL, 0);
+	if (kill(ch->pid, SIGTERM) < 0)
+		log_err("%s process (pid %d): kill: %s", ch->name, (int)ch->pid,
+			strerror(errno));
+	if (!ch->kill_timer)
+		ch->kill_timer = ev_timer_add(
+			c->loop, ev_now_us() + CORE_STOP_WAIT_US, kill_due, ch);
+}
+
+void sup_respawn(struct core *c, enum core_child_id id)
+{
+	struct core_child *ch = &c->child[id];
+
+	if (ch->pid <= 0 || ch->respawn)
+		return;
+	ch->respawn = true;
+	sup_stop_child(c, id);
+	ch->wanted = true;
+}
+
+static void describe_exit(int st, char *buf, size_t len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by signal %d (%s)%s", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)),
+			 WCOREDUMP(st) ? ", core dumped" : "");
+	else
+		snprintf(buf, len, "status 0x%x", (unsigned)st);
+}
+
+static void child_ended(struct core *c, struct core_child *ch, int st)
+{
+	enum core_child_id id = (enum core_child_id)(ch - c->child);
+	uint64_t lived = ev_now_us() - ch->started_us;
+	pid_t pid = ch->pid;
+	unsigned delay;
+
+	describe_exit(st, ch->last_exit, sizeof(ch->last_exit));
+	sup_close_channel(c, id);
+	ch->pid = 0;
+	ev_timer_cancel(c->loop, ch->kill_timer);
+	ch->kill_timer = NULL;
+	json_object_put(ch->status);
+	ch->status = NULL;
+	if (c->stopping || !ch->wanted) {
+		log_info("%s process (pid %d) stopped: %s", ch->name, (int)pid,
+			 ch->last_exit);
+		return;
+	}
+	if (ch->respawn) {
+		ch->respawn = false;
+		log_info("%s process (pid %d) stopped: %s; starting a new one",
+			 ch->name, (int)pid, ch->last_exit);
+		sup_start(c, id);
+		return;
+	}
+	delay = sup_restart_delay_s(lived, &ch->quick_deaths);
+	log_err("%s process (pid %d) ended after %llu s: %s; restarting it "
+		"in %u s",
+		ch->name, (int)pid, (unsigned long long)(lived / 1000000u),
+		ch->last_exit, delay);
+	schedule_restart(ch, delay);
+}
+
+void sup_reap(struct core *c)
+{
+	pid_t pid;
+	int st, i;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < CORE_N_CHILDREN; i++) {
+			if (c->child[i].pid == pid) {
+				child_ended(c, &c->child[i], st);
+				break;
+			}
+		}
+	}
+	if (c->stopping && !sup_any_running(c))
+		core_finish_stop(c);
+}

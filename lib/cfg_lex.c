@@ -1,0 +1,569 @@
+/*
+ * cfg_lex.c - keepalived's file syntax below the block level: files and
+ * includes, conditional "@ID" lines, "$NAME=value" definitions and their
+ * expansion, comments, quoted strings, and splitting into words. The parser
+ * pulls one logical line at a time, so memory stays bounded by the longest
+ * line plus the files being read, not by the size of the configuration.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cfg_int.h"
+
+#define LEX_MAX_DEPTH 32 /* include nesting */
+#define LEX_MAX_EXPAND 32 /* nested $NAME expansions (catches loops) */
+#define LEX_MAX_FILE (64u << 20)
+
+/* A file to read: pending ones wait on the stack with no buffer yet. */
+struct lex_file {
+	const char *name; /* interned in cfg->files */
+	char *buf;
+	size_t len, pos;
+	int line;
+	int level; /* include depth */
+	struct cfg_loc from; /* the include line (level > 0) */
+};
+
+struct lex_def {
+	char *name;
+	char *value;
+};
+
+struct lex_buf {
+	char *s;
+	size_t len, cap;
+};
+
+struct cfg_lex {
+	struct cfg_ctx *x;
+	char config_id[256];
+	struct lex_file *stack;
+	size_t n_stack;
+	struct lex_def *defs;
+	size_t n_defs;
+	struct lex_buf raw; /* the physical line(s) */
+	int raw_line; /* where raw starts */
+	struct lex_buf exp; /* after $NAME expansion */
+	size_t exp_pos; /* next line inside exp (multi-line values) */
+	const char *exp_file;
+	int exp_line;
+	struct lex_buf words; /* NUL-separated words of the current line */
+	char **tok;
+	unsigned char *quoted;
+	size_t tok_cap;
+};
+
+static void buf_add(struct lex_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->s, cap);
+		if (!p)
+			abort();
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static const char *intern_file(struct cfg *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_files; i++)
+		if (!strcmp(c->files[i], path))
+			return c->files[i];
+	*(char **)cfg_push(&c->files, &c->n_files, sizeof(char *)) =
+		cfg_xstrdup(path);
+	return c->files[c->n_files - 1];
+}
+
+static void push_file(struct cfg_lex *lx, const char *path, int level,
+		      const struct cfg_loc *from)
+{
+	struct lex_file *f;
+
+	f = cfg_push(&lx->stack, &lx->n_stack, sizeof(*f));
+	f->name = intern_file(lx->x->c, path);
+	f->level = level;
+	if (from)
+		f->from = *from;
+}
+
+/* Read the whole file; errors are reported at the include line. */
+static int load_file(struct cfg_lex *lx, struct lex_file *f)
+{
+	struct cfg_loc *at = f->level ? &f->from : NULL;
+	struct stat st;
+	FILE *fp;
+	size_t n;
+
+	fp = fopen(f->name, "r");
+	if (!fp) {
+		cfg_msg_at(lx->x, CFG_ERR, at, "cannot open %s%s: %s",
+			   f->level ? "include file " : "", f->name,
+			   strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > LEX_MAX_FILE) {
+		cfg_msg_at(lx->x, CFG_ERR, at,
+			   "cannot read %s: not a regular file of at most %u "
+			   "bytes",
+			   f->name, LEX_MAX_FILE);
+		fclose(fp);
+		return -1;
+	}
+	f->buf = malloc((size_t)st.st_size + 1);
+	if (!f->buf)
+		abort();
+	n = fread(f->buf, 1, (size_t)st.st_size, fp);
+	if (ferror(fp)) {
+		cfg_msg_at(lx->x, CFG_ERR, at, "cannot read %s: %s", f->name,
+			   strerror(errno));
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	f->buf[n] = '\0';
+	f->len = n;
+	return 0;
+}
+
+static bool has_glob_chars(const char *s)
+{
+	return strpbrk(s, "*?[{") != NULL;
+}
+
+/* "include GLOB": relative to the including file, sorted, pushed so that
+ * the first match is read first. */
+static void do_include(struct cfg_lex *lx, const char *pattern,
+		       const struct lex_file *from)
+{
+	/* push_file() moves the stack: copy what we need from @from */
+	struct cfg_loc loc = { from->name, from->line };
+	int level = from->level;
+	char path[PATH_MAX];
+	glob_t g;
+	size_t i;
+	int rc;
+
+	if (pattern[0] == '/') {
+		snprintf(path, sizeof(path), "%s", pattern);
+	} else {
+		const char *slash = strrchr(from->name, '/');
+		int dirlen = slash ? (int)(slash - from->name) : 1;
+
+		snprintf(path, sizeof(path), "%.*s/%s", dirlen,
+			 slash ? from->name : ".", pattern);
+	}
+	if (level + 1 >= LEX_MAX_DEPTH) {
+		cfg_msg_at(lx->x, CFG_ERR, &loc,
+			   "includes nested more than %d deep (a loop?)",
+			   LEX_MAX_DEPTH);
+		return;
+	}
+	if (!has_glob_chars(pattern)) {
+		push_file(lx, path, level + 1, &loc);
+		return;
+	}
+	rc = glob(path, GLOB_BRACE, NULL, &g);
+	if (rc == GLOB_NOMATCH) {
+		cfg_msg_at(lx->x, CFG_WARN, &loc,
+			   "include '%s' matches no file", pattern);
+		return;
+	}
+	if (rc) {
+		cfg_msg_at(lx->x, CFG_ERR, &loc, "cannot expand include '%s'",
+			   pattern);
+		globfree(&g);
+		return;
+	}
+	for (i = g.gl_pathc; i-- > 0;)
+		push_file(lx, g.gl_pathv[i], level + 1, &loc);
+	globfree(&g);
+}
+
+/* ---- definitions ------------------------------------------------------- */
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static const struct lex_def *find_def(struct cfg_lex *lx, const char *name,
+				      size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < lx->n_defs; i++)
+		if (strlen(lx->defs[i].name) == n &&
+		    !memcmp(lx->defs[i].name, name, n))
+			return &lx->defs[i];
+	return NULL;
+}
+
+/* "$NAME=value": a later definition replaces an earlier one. */
+static bool try_define(struct cfg_lex *lx, const char *s)
+{
+	const char *p = s + 1, *eq;
+	struct lex_def *d;
+	size_t n, vlen;
+
+	while (name_char(*p))
+		p++;
+	if (p == s + 1 || *p != '=')
+		return false;
+	eq = p;
+	n = (size_t)(eq - s - 1);
+	vlen = strlen(eq + 1);
+	while (vlen && (eq[vlen] == ' ' || eq[vlen] == '\t'))
+		vlen--;
+	d = (struct lex_def *)find_def(lx, s + 1, n);
+	if (!d) {
+		d = cfg_push(&lx->defs, &lx->n_defs, sizeof(*d));
+		d->name = cfg_xcalloc(1, n + 1);
+		memcpy(d->name, s + 1, n);
+	}
+	free(d->value);
+	d->value = cfg_xcalloc(1, vlen + 1);
+	memcpy(d->value, eq + 1, vlen);
+	return true;
+}
+
+/* Expand $NAME and ${NAME} in @s into lx->exp; undefined names stay. */
+static int expand(struct cfg_lex *lx, const char *s, int depth)
+{
+	const char *p = s, *d;
+
+	if (depth > LEX_MAX_EXPAND) {
+		cfg_err(lx->x, "definitions nested more than %d deep (a loop?)",
+			LEX_MAX_EXPAND);
+		return -1;
+	}
+	while ((d = strchr(p, '$'))) {
+		const char *name = d + 1, *end;
+		const struct lex_def *def;
+		bool brace = *name == '{';
+
+		if (brace)
+			name++;
+		end = name;
+		while (name_char(*end))
+			end++;
+		def = end > name && (!brace || *end == '}') ?
+			      find_def(lx, name, (size_t)(end - name)) :
+			      NULL;
+		if (!def) {
+			buf_add(&lx->exp, p, (size_t)(d - p) + 1);
+			p = d + 1;
+			continue;
+		}
+		buf_add(&lx->exp, p, (size_t)(d - p));
+		if (expand(lx, def->value, depth + 1) < 0)
+			return -1;
+		p = brace ? end + 1 : end;
+	}
+	buf_add(&lx->exp, p, strlen(p));
+	return 0;
+}
+
+/* ---- words ------------------------------------------------------------- */
+
+static void add_tok(struct cfg_lex *lx, size_t off, bool quoted, size_t *n)
+{
+	if (*n + 1 >= lx->tok_cap) {
+		lx->tok_cap = lx->tok_cap ? lx->tok_cap * 2 : 16;
+		lx->tok = realloc(lx->tok, lx->tok_cap * sizeof(*lx->tok));
+		lx->quoted = realloc(lx->quoted, lx->tok_cap);
+		if (!lx->tok || !lx->quoted)
+			abort();
+	}
+	lx->tok[*n] = (char *)(uintptr_t)off; /* rebased once words settle */
+	lx->quoted[*n] = quoted;
+	(*n)++;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One escape after a backslash inside double quotes; returns chars used. */
+static size_t unescape(const char *p, char *out)
+{
+	static const char from[] = "nrtabfv\\\"'", to[] = "\n\r\t\a\b\f\v\\\"'";
+	const char *m;
+
+	if (*p && (m = strchr(from, *p))) {
+		*out = to[m - from];
+		return 1;
+	}
+	if (*p == 'x' && hexval(p[1]) >= 0) {
+		if (hexval(p[2]) >= 0) {
+			*out = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			return 3;
+		}
+		*out = (char)hexval(p[1]);
+		return 2;
+	}
+	*out = '\\'; /* unknown escape: keep it, as a shell would */
+	return 0;
+}
+
+/* Split one line into words: comments, quotes and braces. */
+static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
+{
+	const char *p = s;
+
+	lx->words.len = 0;
+	*ntok = 0;
+	for (;;) {
+		bool quoted = false;
+		size_t start;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!*p || *p == '#' || *p == '!')
+			return 0;
+		start = lx->words.len;
+		if (*p == '{' || *p == '}') {
+			buf_add(&lx->words, p++, 1);
+			buf_add(&lx->words, "", 1);
+			add_tok(lx, start, false, ntok);
+			continue;
+		}
+		/* a comment starts at any unquoted '#' or '!' */
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' &&
+		       *p != '{' && *p != '}' && *p != '#' && *p != '!') {
+			char q = *p, c;
+
+			if (q != '"' && q != '\'') {
+				buf_add(&lx->words, p++, 1);
+				continue;
+			}
+			quoted = true;
+			for (p++; *p && *p != q; p++) {
+				c = *p;
+				if (q == '"' && c == '\\' && p[1])
+					p += unescape(p + 1, &c);
+				buf_add(&lx->words, &c, 1);
+			}
+			if (*p != q) {
+				cfg_err(lx->x, "unterminated quoted string");
+				return -1;
+			}
+			p++;
+		}
+		buf_add(&lx->words, "", 1);
+		add_tok(lx, start, quoted, ntok);
+	}
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+/*
+ * Next physical line of the top file, with "\" continuations joined: by a
+ * space, or by a newline in a "$NAME=" definition, whose value then
+ * expands to several lines.
+ */
+static bool read_raw(struct cfg_lex *lx, struct lex_file *f)
+{
+	const char *first = f->buf + f->pos;
+	bool def;
+
+	lx->raw.len = 0;
+	if (f->pos >= f->len)
+		return false;
+	f->line++;
+	lx->raw_line = f->line; /* a continued line is named by its first */
+	first += strspn(first, " \t");
+	def = false;
+	if (*first == '$') {
+		size_t n = strcspn(first, "=\n");
+
+		def = first[n] == '=';
+	}
+	for (;;) {
+		const char *s = f->buf + f->pos;
+		const char *nl = memchr(s, '\n', f->len - f->pos);
+		size_t n = nl ? (size_t)(nl - s) : f->len - f->pos;
+
+		f->pos += n + (nl ? 1 : 0);
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (n && s[n - 1] == '\\' && nl && f->pos < f->len) {
+			buf_add(&lx->raw, s, n - 1);
+			buf_add(&lx->raw, def ? "\n" : " ", 1);
+			f->line++;
+			continue;
+		}
+		buf_add(&lx->raw, s, n);
+		return true;
+	}
+}
+
+/* Apply "@ID"/"@^ID"; returns the rest of the line or NULL to drop it. */
+static const char *conditional(struct cfg_lex *lx, const char *s)
+{
+	bool neg = false, match;
+	const char *id, *end;
+
+	if (*s != '@')
+		return s;
+	id = s + 1;
+	if (*id == '^') {
+		neg = true;
+		id++;
+	}
+	end = id + strcspn(id, " \t");
+	match = strlen(lx->config_id) == (size_t)(end - id) &&
+		!memcmp(lx->config_id, id, (size_t)(end - id));
+	return match != neg ? end : NULL;
+}
+
+/* Produce the next expanded line in lx->exp; false at the end of input. */
+static bool next_expanded(struct cfg_lex *lx)
+{
+	struct lex_file *f;
+	const char *s;
+
+	for (;;) {
+		if (!lx->n_stack)
+			return false;
+		f = &lx->stack[lx->n_stack - 1];
+		if (!f->buf && load_file(lx, f) < 0) {
+			free(f->buf);
+			lx->n_stack--;
+			continue;
+		}
+		if (!read_raw(lx, f)) {
+			free(f->buf);
+			lx->n_stack--;
+			continue;
+		}
+		lx->x->loc.file = f->name;
+		lx->x->loc.line = lx->raw_line;
+		s = lx->raw.s + strspn(lx->raw.s, " \t");
+		s = conditional(lx, s);
+		if (!s)
+			continue;
+		s += strspn(s, " \t");
+		if (*s == '$' && try_define(lx, s))
+			continue;
+		lx->exp.len = 0;
+		buf_add(&lx->exp, "", 0);
+		if (!strchr(s, '$'))
+			buf_add(&lx->exp, s, strlen(s));
+		else if (expand(lx, s, 0) < 0)
+			continue;
+		lx->exp_pos = 0;
+		lx->exp_file = f->name;
+		lx->exp_line = lx->raw_line;
+		return true;
+	}
+}
+
+int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
+{
+	for (;;) {
+		size_t ntok, i;
+		char *line, *nl;
+
+		if (!lx->exp.s || lx->exp_pos > lx->exp.len) {
+			if (!next_expanded(lx))
+				return 0;
+		}
+		line = lx->exp.s + lx->exp_pos;
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		lx->exp_pos += strlen(line) + 1;
+		lx->x->loc.file = lx->exp_file;
+		lx->x->loc.line = lx->exp_line;
+		if (split(lx, line, &ntok) < 0 || !ntok)
+			continue;
+		for (i = 0; i < ntok; i++)
+			lx->tok[i] = lx->words.s + (uintptr_t)lx->tok[i];
+		lx->tok[ntok] = NULL;
+		if (!lx->quoted[0] && (!strncmp(lx->tok[0], "~SEQ", 4) ||
+				       !strncmp(lx->tok[0], "~LST", 4))) {
+			cfg_err(lx->x,
+				"'%.4s' generators are not supported by "
+				"directord yet",
+				lx->tok[0]);
+			continue;
+		}
+		if (!strcmp(lx->tok[0], "include") && !lx->quoted[0]) {
+			if (ntok != 2)
+				cfg_err(lx->x, "include takes one file name "
+					       "or pattern");
+			else
+				do_include(lx, lx->tok[1],
+					   &lx->stack[lx->n_stack - 1]);
+			lx->exp_pos = lx->exp.len + 1; /* rest of this line */
+			continue;
+		}
+		out->file = lx->exp_file;
+		out->line = lx->exp_line;
+		out->ntok = (int)ntok;
+		out->tok = lx->tok;
+		out->quoted = lx->quoted;
+		return 1;
+	}
+}
+
+struct cfg_lex *cfg_lex_open(struct cfg_ctx *x, const char *path,
+			     const char *config_id)
+{
+	struct cfg_lex *lx = cfg_xcalloc(1, sizeof(*lx));
+
+	lx->x = x;
+	snprintf(lx->config_id, sizeof(lx->config_id), "%s",
+		 config_id ? config_id : "");
+	push_file(lx, path, 0, NULL);
+	if (load_file(lx, &lx->stack[0]) < 0) {
+		cfg_lex_close(lx);
+		return NULL;
+	}
+	return lx;
+}
+
+void cfg_lex_close(struct cfg_lex *lx)
+{
+	size_t i;
+
+	if (!lx)
+		return;
+	for (i = 0; i < lx->n_stack; i++)
+		free(lx->stack[i].buf);
+	for (i = 0; i < lx->n_defs; i++) {
+		free(lx->defs[i].name);
+		free(lx->defs[i].value);
+	}
+	free(lx->stack);
+	free(lx->defs);
+	free(lx->raw.s);
+	free(lx->exp.s);
+	free(lx->words.s);
+	free(lx->tok);
+	free(lx->quoted);
+	free(lx);
+}

@@ -1,0 +1,818 @@
+#!/usr/bin/env bash
+# test_checker.sh - the checker process against real servers in a namespace:
+# every check type up, down on failure and up again; misbehaving servers
+# marked down with the right reason and no crash; retry / delay_before_retry
+# / alpha / warmup timing; notify scripts, quorum and the notify FIFO in
+# order; reload keeping state; resume after a checker restart; privilege
+# drop. Topology: director "d" (192.0.2.1) and real servers "r"
+# (192.0.2.21-31) on one veth pair. directord runs with -C (checker only).
+set -u
+NS_TEST=chk
+. "$(dirname "$0")/lib.sh"
+
+tap_need_root "netns/checker" || exit 0
+for b in "$DIRECTORD" "$DIRECTORCTL" python3 openssl; do
+	if ! command -v "$b" >/dev/null; then
+		tap_skip "netns/checker" "$b not available (set DD_BUILD)"
+		exit 0
+	fi
+done
+
+# files the unprivileged checker and its scripts read and write
+chmod 755 "$NS_TMP"
+OUT=$NS_TMP/out
+mkdir -p "$OUT" && chmod 1777 "$OUT"
+CTL=$NS_TMP/ctl
+CONF=$NS_TMP/checker.conf
+FIFO=$NS_TMP/lvs.fifo
+FIFOLOG=$NS_TMP/fifo.log
+WWW=$NS_TMP/www
+ctl() { ns_exec d "$DIRECTORCTL" --control "$CTL" "$@"; }
+now() { date +%s.%N; }
+
+# ---- test servers (test tools, not product code) -----------------------
+cat >"$NS_TMP/srv.py" <<'EOF'
+import asyncio, socket, struct, sys, threading, time
+mode, addr = sys.argv[1], sys.argv[2]
+BIG = b"x" * (10 * 1024 * 1024)
+
+def tcp(port, handler):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(128)
+    def loop():
+        while True:
+            c, a = s.accept()
+            if handler is peers:
+                # the checker may have reset it already: log at accept
+                with open(sys.argv[4], "a") as f:
+                    f.write("%s %d\n" % a)
+                c.close()
+                continue
+            threading.Thread(target=guard, args=(handler, c), daemon=True).start()
+    threading.Thread(target=loop, daemon=True).start()
+
+def guard(h, c):
+    try: h(c)
+    except OSError: pass
+    finally:
+        try: c.close()
+        except OSError: pass
+
+def req(c):
+    c.settimeout(5); d = b""
+    while b"\r\n\r\n" not in d and len(d) < 8192:
+        x = c.recv(4096)
+        if not x: break
+        d += x
+
+def silent(c): time.sleep(60)
+def peers(c): pass
+def garbage(c): req(c); c.sendall(b"this is not http at all\r\n\r\n")
+def big(c): req(c); c.sendall(b"HTTP/1.0 200 OK\r\n\r\n" + BIG)
+def drip(c):
+    req(c)
+    for b in b"HTTP/1.0 200 OK\r\n\r\nhello":
+        c.send(bytes([b])); time.sleep(1)
+def reset(c):
+    req(c); c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nabc")
+    time.sleep(0.2)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+def closes(c): c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+def s503(c): req(c); c.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy")
+def smtp(c):
+    c.settimeout(5); c.sendall(b"220 mx.example.org ESMTP test\r\n")
+    for line in c.makefile("rb"):
+        if line.upper().startswith(b"HELO"): c.sendall(b"250 mx.example.org\r\n")
+        elif line.upper().startswith(b"QUIT"): c.sendall(b"221 bye\r\n"); return
+        else: c.sendall(b"500 what\r\n")
+def udp(port, answer):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((addr, port))
+    def loop():
+        while True:
+            q, a = s.recvfrom(2048)
+            r = answer(q)
+            if r: s.sendto(r, a)
+    threading.Thread(target=loop, daemon=True).start()
+def dns(q):
+    if len(q) < 12: return None
+    r = bytearray(q); r[2] |= 0x80; r[3] = 0x80
+    return bytes(r)
+def echo(q): return b"\xde\xad" + q
+
+async def scale():
+    async def h(r, w):
+        try:
+            await r.readuntil(b"\r\n\r\n")
+            w.write(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await w.drain()
+        except Exception: pass
+        w.close()
+    base = addr.rsplit(".", 1)
+    for i in range(10):
+        for p in range(8100, 8110):
+            await asyncio.start_server(h, "%s.%d" % (base[0], int(base[1]) + i), p)
+    print("ready", flush=True)
+    await asyncio.Event().wait()
+
+if mode == "bad":
+    for p, h in ((8001, silent), (8002, garbage), (8003, big), (8004, drip),
+                 (8005, reset), (8006, closes), (8007, s503)):
+        tcp(p, h)
+elif mode == "proto":
+    tcp(2525, smtp); udp(5353, dns); udp(9000, echo)
+elif mode == "listen":
+    tcp(int(sys.argv[3]), silent)
+elif mode == "peers":
+    tcp(int(sys.argv[3]), peers)
+elif mode == "scale":
+    asyncio.run(scale())
+print("ready", flush=True)
+while True: time.sleep(3600)
+EOF
+
+# FIFO reader: each line prefixed with the wall clock time it arrived
+cat >"$NS_TMP/fifo.py" <<'EOF'
+import sys, time
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        with open(sys.argv[1]) as f:
+            for line in f:
+                out.write("%.3f %s" % (time.time(), line))
+EOF
+
+# ---- topology and servers ------------------------------------------------
+ns_add d && ns_add r && ns_veth d eth0 r eth0 || {
+	tap_fail "netns/checker setup" "namespaces"
+	exit 0
+}
+ns_addr d eth0 192.0.2.1/24
+ns_addr d eth0 2001:db8::1/64
+ns_addr r eth0 2001:db8::21/64
+for a in 21 22 23 30 31 50 51 52 53 54 55 56 57 58 59; do
+	ns_addr r eth0 192.0.2.$a/24
+done
+# PING_CHECK through unprivileged ICMP sockets (the checker drops root)
+ns_exec d sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+
+mkdir -p "$WWW" && echo "hello from rs1" >"$WWW/index.html"
+echo "second url" >"$WWW/two.html"
+DIGEST=$(md5sum <"$WWW/index.html" | cut -d' ' -f1)
+
+# certificates: a CA, a server certificate it signed, a self-signed one
+ossl() { openssl "$@" >/dev/null 2>&1; }
+ossl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=dd-test-ca \
+	-keyout "$NS_TMP/ca.key" -out "$NS_TMP/ca.pem"
+ossl req -newkey rsa:2048 -nodes -subj /CN=rs2.example.org \
+	-keyout "$NS_TMP/rs2.key" -out "$NS_TMP/rs2.csr"
+ossl x509 -req -in "$NS_TMP/rs2.csr" -CA "$NS_TMP/ca.pem" \
+	-CAkey "$NS_TMP/ca.key" -CAcreateserial -days 2 -out "$NS_TMP/rs2.pem"
+ossl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rs3.example.org \
+	-keyout "$NS_TMP/rs3.key" -out "$NS_TMP/rs3.pem"
+chmod 644 "$NS_TMP"/*.pem
+
+HTTP_PID= SSL_PID= PROTO_PID= T_PID=
+start_http() {
+	ns_bg http r python3 -m http.server 80 --bind 192.0.2.21 \
+		--directory "$WWW"
+	HTTP_PID=$NS_LAST
+}
+# the CA-signed certificate only for SNI rs2.example.org: without SNI the
+# self-signed one fails verification, so "up" proves SNI was sent
+start_ssl() {
+	ns_bg ssl r openssl s_server -quiet -www -accept 192.0.2.22:443 \
+		-cert "$NS_TMP/rs3.pem" -key "$NS_TMP/rs3.key" \
+		-servername rs2.example.org \
+		-cert2 "$NS_TMP/rs2.pem" -key2 "$NS_TMP/rs2.key"
+	SSL_PID=$NS_LAST
+}
+start_proto() {
+	ns_bg proto r python3 "$NS_TMP/srv.py" proto 192.0.2.30
+	PROTO_PID=$NS_LAST
+}
+start_t() {
+	ns_bg tlisten r python3 "$NS_TMP/srv.py" listen 192.0.2.31 7000
+	T_PID=$NS_LAST
+}
+ns_bg http6 r python3 -m http.server 80 --bind 2001:db8::21 --directory "$WWW"
+start_http
+start_ssl
+start_proto
+start_t
+ns_bg ssl3 r openssl s_server -quiet -www -accept 192.0.2.23:443 \
+	-cert "$NS_TMP/rs3.pem" -key "$NS_TMP/rs3.key"
+ns_bg bad r python3 "$NS_TMP/srv.py" bad 192.0.2.30
+ns_bg scale r python3 "$NS_TMP/srv.py" scale 192.0.2.50
+port_open() { ns_exec d python3 -c "import socket; socket.create_connection(('$1', $2), 1)" 2>/dev/null; }
+wait_until 10 port_open 192.0.2.21 80 && wait_until 10 port_open 192.0.2.22 443 &&
+	wait_until 10 port_open 192.0.2.30 8007 &&
+	wait_until 10 port_open 192.0.2.59 8109 ||
+	tap_fail "netns/checker servers" "a test server did not start"
+
+mkfifo -m 600 "$FIFO"
+ns_bg fifo d python3 "$NS_TMP/fifo.py" "$FIFO" "$FIFOLOG"
+touch "$OUT/misc_ok"
+echo 7 >"$OUT/misc_code"
+chmod 644 "$OUT/misc_code"
+
+# ---- configuration ---------------------------------------------------------
+# rs NAME ADDR PORT [EXTRA] BODY: one real_server block
+rsblk() {
+	printf '  real_server %s %s {\n    weight 1\n%s\n  }\n' "$1" "$2" "$3"
+}
+# vs ADDR PORT OPTS RSBLOCKS
+vsblk() {
+	printf 'virtual_server %s %s {\n  delay_loop 1\n  lb_algo rr\n  lb_kind DR\n  protocol %s\n%s\n%s\n}\n' \
+		"$1" "$2" "${5:-TCP}" "$3" "$4"
+}
+http_chk() { # PATH [DIGEST] [TIMEOUT]
+	local d=
+	[ -n "${2:-}" ] && d="digest $2"
+	printf '    HTTP_GET {\n      url {\n        path %s\n        %s\n      }\n      connect_timeout %s\n      retry 0\n    }' \
+		"$1" "$d" "${3:-2}"
+}
+write_conf() { # RELOADED(0/1)
+	local bad="" p
+	for p in 8001 8002 8004 8005 8006 8007; do
+		[ "$1" = 1 ] && [ $p = 8006 ] && continue
+		bad+=$(rsblk 192.0.2.30 $p "$(http_chk /)")$'\n'
+	done
+	bad+=$(rsblk 192.0.2.30 8003 "$(http_chk / 00000000000000000000000000000000)")
+	local newrs=""
+	[ "$1" = 1 ] && newrs=$(rsblk 192.0.2.22 443 "    alpha
+    TCP_CHECK {
+      connect_timeout 1
+      warmup 0
+    }")
+	local warm="" i
+	for i in 50 51 52 53 54 55 56 57 58 59; do
+		warm+=$(rsblk 192.0.2.$i 8100 "    TCP_CHECK {
+      connect_timeout 1
+    }")$'\n'
+	done
+	local warm0=""
+	for i in 50 51 52 53 54; do
+		warm0+=$(rsblk 192.0.2.$i 8101 "    TCP_CHECK {
+      connect_timeout 1
+    }")$'\n'
+	done
+	{
+		cat <<EOF
+global_defs {
+  router_id chk-test
+  lvs_notify_fifo $FIFO
+}
+SSL {
+  ca $NS_TMP/ca.pem
+}
+EOF
+		vsblk 203.0.113.10 80 "  quorum 1
+  quorum_up \"/bin/sh -c 'echo QUP >> $OUT/quorum.log'\"
+  quorum_down \"/bin/sh -c 'echo QDOWN >> $OUT/quorum.log'\"" \
+			"$(rsblk 192.0.2.21 80 "    notify_up \"/bin/sh -c 'echo UP >> $OUT/notify.log'\"
+    notify_down \"/bin/sh -c 'echo DOWN >> $OUT/notify.log'\"
+$(http_chk /index.html "$DIGEST")")"
+		vsblk 203.0.113.11 80 "" "$(rsblk 192.0.2.21 80 "    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }")
+$newrs"
+		vsblk 203.0.113.12 80 "" "$(rsblk 192.0.2.21 80 "$(http_chk /index.html 0123456789abcdef0123456789abcdef)")"
+		vsblk 203.0.113.13 443 "" "$(rsblk 192.0.2.22 443 "    SSL_GET {
+      url {
+        path /
+      }
+      connect_timeout 2
+      retry 0
+      enable_sni
+      sni_name rs2.example.org
+    }")
+$(rsblk 192.0.2.23 443 "    SSL_GET {
+      url {
+        path /
+      }
+      connect_timeout 2
+      retry 0
+    }")
+$(rsblk 192.0.2.21 80 "    SSL_GET {
+      url {
+        path /
+      }
+      connect_timeout 2
+      retry 0
+    }")"
+		vsblk 203.0.113.14 80 "" "$bad"
+		vsblk 203.0.113.15 80 "" "$(rsblk 192.0.2.30 8003 "$(http_chk /)")"
+		vsblk 203.0.113.16 25 "" "$(rsblk 192.0.2.30 2525 "    SMTP_CHECK {
+      connect_timeout 2
+      retry 0
+      helo_name director.example.org
+    }")"
+		vsblk 203.0.113.17 53 "" "$(rsblk 192.0.2.30 5353 "    DNS_CHECK {
+      connect_timeout 1
+      retry 0
+      type A
+      name example.org
+    }")
+$(rsblk 192.0.2.30 9000 "    UDP_CHECK {
+      connect_timeout 1
+      retry 0
+      payload 0102
+      require_reply dead0102
+    }")" UDP
+		vsblk 203.0.113.18 80 "" "$(rsblk 192.0.2.21 80 "    PING_CHECK {
+      connect_timeout 1
+      retry 0
+    }")
+$(rsblk 192.0.2.40 80 "    PING_CHECK {
+      connect_timeout 1
+      retry 0
+    }")"
+		vsblk 203.0.113.19 80 "" "$(rsblk 192.0.2.30 81 "    MISC_CHECK {
+      misc_path \"test -e $OUT/misc_ok\"
+      misc_timeout 2
+    }")
+$(rsblk 192.0.2.30 82 "    MISC_CHECK {
+      misc_path \"exit \$(cat $OUT/misc_code)\"
+      misc_timeout 2
+      misc_dynamic
+    }")
+$(rsblk 192.0.2.30 83 "    MISC_CHECK {
+      misc_path \"sleep 37.31 & sleep 37.31; true\"
+      misc_timeout 1
+    }")"
+		# timing: retry 2 x delay_before_retry 1; first failure at once
+		vsblk 203.0.113.20 7000 "" "$(rsblk 192.0.2.31 7000 "    TCP_CHECK {
+      connect_timeout 1
+      retry 2
+      delay_before_retry 1
+      warmup 0
+    }")
+$(rsblk 192.0.2.31 7001 "    TCP_CHECK {
+      connect_timeout 1
+      retry 3
+      delay_before_retry 5
+      warmup 0
+    }")"
+		vsblk 2001:db8::100 80 "" "$(rsblk 2001:db8::21 80 "$(http_chk /index.html "$DIGEST")")
+$(rsblk 2001:db8::22 80 "    TCP_CHECK {
+      connect_timeout 1
+      retry 0
+    }")"
+		vsblk 203.0.113.26 80 "  omega
+  quorum_down \"/bin/sh -c 'echo QOMEGA >> $OUT/omega.log'\"" \
+			"$(rsblk 192.0.2.21 80 "    notify_down \"/bin/sh -c 'echo OMEGA >> $OUT/omega.log'\"
+    TCP_CHECK {
+      connect_timeout 1
+    }")"
+		# several URLs: one per delay_loop; while down all must pass
+		for v in 23 24; do
+			vsblk 203.0.113.$v 80 "  alpha" "$(rsblk 192.0.2.21 80 "    HTTP_GET {
+      url {
+        path /index.html
+      }
+      url {
+        path /two.html
+      }
+      http_protocol 1.1
+      connect_timeout 2
+      warmup 0
+      $([ $v = 24 ] && echo fast_recovery)
+    }")"
+		done
+		vsblk 203.0.113.25 80 "" "$(rsblk 192.0.2.21 80 "    HTTP_GET {
+      url {
+        path /index.html
+      }
+      url {
+        path /missing.html
+        status_code 200-299 301
+      }
+      connect_timeout 2
+      retry 0
+      warmup 0
+    }")"
+		vsblk 203.0.113.21 8100 "  alpha
+  delay_loop 30
+  warmup 4" "$warm"
+		vsblk 203.0.113.22 8101 "  alpha
+  delay_loop 30
+  warmup 0" "$warm0"
+	} >"$CONF"
+}
+write_conf 0
+
+# ---- status helpers --------------------------------------------------------
+# rsq VS RS EXPR : evaluate EXPR on real server r (VS/RS names as printed)
+rsq() {
+	ctl status --json 2>/dev/null | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+for v in (s.get("checker") or {}).get("virtual_servers", []):
+    if v["name"] != sys.argv[1]: continue
+    for r in v["real_servers"]:
+        if r["name"] == sys.argv[2]:
+            print(eval(sys.argv[3])); sys.exit(0)
+sys.exit(1)' "$1" "$2" "$3" 2>/dev/null
+}
+is_state() { [ "$(rsq "$1" "$2" 'r["up"]')" = "$3" ]; }
+reason() { rsq "$1" "$2" 'r["reason"]'; }
+
+# expect NAME VS RS True|False TIMEOUT [REASON-SUBSTRING]
+expect() {
+	local name=$1 vs=$2 rs=$3 want=$4 t=$5 why=${6:-} got
+	if ! wait_until "$t" is_state "$vs" "$rs" "$want"; then
+		tap_fail "$name" "$rs in $vs: up is not $want after ${t}s (reason: $(reason "$vs" "$rs"))"
+		return 1
+	fi
+	got=$(reason "$vs" "$rs")
+	case $got in
+	*"$why"*) tap_ok "$name" ;;
+	*) tap_fail "$name" "reason \"$got\", expected \"$why\"" ;;
+	esac
+}
+# out_is CMD... OP VALUE : CMD's output compared with test(1) OP, evaluated
+# each time (for wait_until)
+out_is() {
+	local n=$# op val out
+	op=${*:n-1:1}
+	val=${*:n:1}
+	out=$("${@:1:n-2}" 2>/dev/null)
+	[ -n "$out" ] && test "$out" "$op" "$val"
+}
+fifo_count() { grep -c -- "$1" "$FIFOLOG" 2>/dev/null; }
+fifo_has() { grep -q -- "$1" "$FIFOLOG" 2>/dev/null; }
+fifo_time() { grep -- "$1" "$FIFOLOG" | head -n1 | cut -d' ' -f1; }
+VA="[203.0.113.10]:tcp:80" VB="[203.0.113.11]:tcp:80"
+VC="[203.0.113.12]:tcp:80" VS_SSL="[203.0.113.13]:tcp:443"
+VBAD="[203.0.113.14]:tcp:80" VBIG="[203.0.113.15]:tcp:80"
+VSMTP="[203.0.113.16]:tcp:25" VDNS="[203.0.113.17]:udp:53"
+VPING="[203.0.113.18]:tcp:80" VMISC="[203.0.113.19]:tcp:80"
+VT="[203.0.113.20]:tcp:7000" VW="[203.0.113.21]:tcp:8100"
+VW0="[203.0.113.22]:tcp:8101"
+RS1="[192.0.2.21]:tcp:80"
+
+# ---- start ---------------------------------------------------------------
+if ! ns_exec d "$DIRECTORD" -t -f "$CONF" >"$NS_TMP/t.log" 2>&1; then
+	tap_fail "netns/checker config" "$(tail -n 3 "$NS_TMP/t.log" | tr '\n' ' ')"
+	exit 0
+fi
+T_START=$(now)
+ns_bg directord d "$DIRECTORD" -n -l -C -f "$CONF" --control "$CTL" \
+	-p "$NS_TMP/directord.pid"
+DPID=$NS_LAST
+if ! wait_until 10 rsq "$VA" "$RS1" 'r["up"]' >/dev/null; then
+	tap_fail "netns/checker start" "no checker status: $(ns_log directord 5 | tr '\n' ' ')"
+	exit 0
+fi
+checker_gen() { ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["checker"]["generation"])' 2>/dev/null; }
+checker_pid() { ctl status --json 2>/dev/null | python3 -c 'import json,sys; print([p["pid"] for p in json.load(sys.stdin)["processes"] if p["name"]=="checker"][0])' 2>/dev/null; }
+CPID=$(checker_pid)
+
+# alpha: starts down, comes up after its first check
+st0=$(rsq "$VW0" "[192.0.2.50]:tcp:8101" 'r["up"]')
+if [ "$st0" = False ] || fifo_has "RS \[192.0.2.50\]:tcp:8101"; then
+	expect "alpha/starts-down-then-up" "$VW0" "[192.0.2.50]:tcp:8101" True 3
+else
+	tap_fail "alpha/starts-down-then-up" "alpha real server was $st0 at start with no UP transition"
+fi
+
+# ---- every check type up -------------------------------------------------
+expect "tcp/up" "$VB" "$RS1" True 3
+expect "http/up-digest" "$VA" "$RS1" True 3
+expect "ssl/up-ca-verified-sni" "$VS_SSL" "[192.0.2.22]:tcp:443" True 4
+expect "smtp/up" "$VSMTP" "[192.0.2.30]:tcp:2525" True 4
+expect "dns/up" "$VDNS" "[192.0.2.30]:udp:5353" True 4
+expect "udp/up-reply-pattern" "$VDNS" "[192.0.2.30]:udp:9000" True 4
+expect "ping/up" "$VPING" "$RS1" True 4
+expect "misc/up" "$VMISC" "[192.0.2.30]:tcp:81" True 4
+expect "misc/dynamic-up" "$VMISC" "[192.0.2.30]:tcp:82" True 4
+w=$(rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]')
+[ "$w" = 5 ] && tap_ok "misc/dynamic-weight-exit-minus-2" ||
+	tap_fail "misc/dynamic-weight-exit-minus-2" "weight $w, expected 5 (exit 7)"
+expect "ipv6/http-up" "[2001:db8::100]:tcp:80" "[2001:db8::21]:tcp:80" True 4
+expect "ipv6/tcp-down" "[2001:db8::100]:tcp:80" "[2001:db8::22]:tcp:80" False 6 ""
+expect "http/no-digest-big-body-judged-by-status" "$VBIG" "[192.0.2.30]:tcp:8003" True 4
+
+# ---- failures with their reasons ------------------------------------------
+expect "http/digest-mismatch" "$VC" "$RS1" False 4 "digest mismatch"
+expect "ssl/bad-certificate" "$VS_SSL" "[192.0.2.23]:tcp:443" False 4 "certificate verify failed"
+expect "ssl/handshake-with-plain-server" "$VS_SSL" "$RS1" False 4 "TLS handshake error"
+expect "bad/accepts-never-answers" "$VBAD" "[192.0.2.30]:tcp:8001" False 5 "timeout waiting for response"
+expect "bad/garbage-no-status-line" "$VBAD" "[192.0.2.30]:tcp:8002" False 4 "no HTTP status line"
+expect "bad/10MB-body-with-digest" "$VBAD" "[192.0.2.30]:tcp:8003" False 5 "body too large"
+expect "bad/slow-drip" "$VBAD" "[192.0.2.30]:tcp:8004" False 6 "timeout reading response"
+expect "bad/reset-mid-response" "$VBAD" "[192.0.2.30]:tcp:8005" False 4 "connection reset"
+expect "bad/closes-at-once" "$VBAD" "[192.0.2.30]:tcp:8006" False 4 "connection"
+expect "bad/http-503" "$VBAD" "[192.0.2.30]:tcp:8007" False 4 "HTTP status 503"
+expect "ping/no-reply" "$VPING" "[192.0.2.40]:tcp:80" False 6 "ICMP"
+expect "misc/timeout-kills-script" "$VMISC" "[192.0.2.30]:tcp:83" False 5 "script timeout"
+sleep 2.5 # two more timeouts: each must have killed its script and the
+# background sleep it started (at most the current run's two remain)
+n=$(pgrep -c -x -f 'sleep 37.31')
+[ "$n" -le 2 ] && tap_ok "misc/timeout-kills-process-group" ||
+	tap_fail "misc/timeout-kills-process-group" "$n scripts still running"
+
+# ---- timing ----------------------------------------------------------------
+# first failure after start marks down at once, despite retry 3 x 5 s
+t=$(fifo_time "RS \[192.0.2.31\]:tcp:7001 .* DOWN")
+if [ -n "$t" ] && awk -v a="$t" -v b="$T_START" 'BEGIN{exit !(a-b < 2.5)}'; then
+	tap_ok "timing/first-failure-down-at-once"
+else
+	tap_fail "timing/first-failure-down-at-once" "DOWN line at ${t:-never} (start $T_START)"
+fi
+# URLs round-robin: an alpha server needs every URL to pass, one per
+# delay_loop (1 s) without fast_recovery, back to back with it
+up_after() { # VS-ADDR : seconds from start to the real server's UP line
+	awk -v s="$T_START" '{printf "%.2f", $1 - s; exit}' \
+		<(grep "RS \[192.0.2.21\]:tcp:80 \[$1\]:tcp:80 UP" "$FIFOLOG")
+}
+if wait_until 5 fifo_has "RS \[192.0.2.21\]:tcp:80 \[203.0.113.23\]:tcp:80 UP" &&
+	wait_until 5 fifo_has "RS \[192.0.2.21\]:tcp:80 \[203.0.113.24\]:tcp:80 UP"; then
+	slow=$(up_after 203.0.113.23) fast=$(up_after 203.0.113.24)
+	awk -v s="$slow" -v f="$fast" 'BEGIN{exit !(s - f >= 0.5)}' &&
+		tap_ok "http/urls-all-pass-before-up (${slow}s; fast_recovery ${fast}s)" ||
+		tap_fail "http/urls-all-pass-before-up" "up after ${slow}s, with fast_recovery ${fast}s"
+else
+	tap_fail "http/urls-all-pass-before-up" "multi-URL servers never came up"
+fi
+expect "http/second-url-404-round-robin" "[203.0.113.25]:tcp:80" "$RS1" False 5 "HTTP status 404"
+
+# warmup 4: first checks spread over [0, 4] s, all within 4 s + slack
+ok=1
+wait_until 8 out_is fifo_count 'RS \[192.0.2.5.\]:tcp:8100 .* UP' = 10 || ok=0
+if [ $ok = 1 ]; then
+	spread=$(grep 'RS \[192.0.2.5.\]:tcp:8100 .* UP' "$FIFOLOG" | awk -v s="$T_START" \
+		'{t=$1-s; if(min==""||t<min)min=t; if(t>max)max=t} END{printf "%.2f %.2f", min, max}')
+	set -- $spread
+	if awk -v a="$1" -v b="$2" 'BEGIN{exit !(b <= 5.5 && b - a >= 1.0)}'; then
+		tap_ok "timing/warmup-spreads-first-checks"
+	else
+		tap_fail "timing/warmup-spreads-first-checks" "first checks between $1 and $2 s"
+	fi
+else
+	tap_fail "timing/warmup-spreads-first-checks" "not all 10 alpha servers came up"
+fi
+# warmup 0: all first checks at once
+n0=$(grep 'RS \[192.0.2.5.\]:tcp:8101 .* UP' "$FIFOLOG" | awk -v s="$T_START" '$1-s < 2.5' | wc -l)
+[ "$n0" = 5 ] && tap_ok "timing/warmup-0-checks-at-once" ||
+	tap_fail "timing/warmup-0-checks-at-once" "$n0 of 5 up within 2.5 s"
+# an up server goes down after retry+1 = 3 failures: delay_loop (<= 1 s)
+# + 2 x delay_before_retry (1 s) after it stops
+if wait_until 5 is_state "$VT" "[192.0.2.31]:tcp:7000" True; then
+	t0=$(now)
+	ns_stop "$T_PID" 3
+	if wait_until 8 fifo_has "RS \[192.0.2.31\]:tcp:7000 .* DOWN"; then
+		d=$(awk -v a="$(fifo_time 'RS \[192.0.2.31\]:tcp:7000 .* DOWN')" -v b="$t0" 'BEGIN{printf "%.2f", a-b}')
+		if awk -v d="$d" 'BEGIN{exit !(d >= 1.9 && d <= 3.4)}'; then
+			tap_ok "timing/retry-2-delay-before-retry-1 (${d}s)"
+		else
+			tap_fail "timing/retry-2-delay-before-retry-1" "down after ${d}s, expected 2-3 s"
+		fi
+		wait_until 3 out_is rsq "$VT" "[192.0.2.31]:tcp:7000" 'r["failures"]' -ge 3 &&
+			tap_ok "timing/failures-counted" ||
+			tap_fail "timing/failures-counted" "failures=$(rsq "$VT" "[192.0.2.31]:tcp:7000" 'r["failures"]')"
+	else
+		tap_fail "timing/retry-2-delay-before-retry-1" "never went down"
+	fi
+	start_t
+	expect "timing/up-again" "$VT" "[192.0.2.31]:tcp:7000" True 4
+else
+	tap_fail "timing/retry-2-delay-before-retry-1" "timing server never up"
+fi
+
+# ---- down on failure and up again, notify scripts, quorum, FIFO ------------
+ns_stop "$HTTP_PID" 3
+expect "tcp/down-refused" "$VB" "$RS1" False 4 "connection refused"
+expect "http/down-refused" "$VA" "$RS1" False 4 "connection refused"
+start_http
+expect "tcp/up-again" "$VB" "$RS1" True 5
+expect "http/up-again" "$VA" "$RS1" True 5
+if wait_until 3 grep -q UP "$OUT/notify.log" 2>/dev/null &&
+	[ "$(tr '\n' ' ' <"$OUT/notify.log")" = "DOWN UP " ]; then
+	tap_ok "notify/down-then-up-scripts"
+else
+	tap_fail "notify/down-then-up-scripts" "notify.log: $(tr '\n' ' ' <"$OUT/notify.log" 2>/dev/null)"
+fi
+if wait_until 3 grep -q QUP "$OUT/quorum.log" 2>/dev/null &&
+	[ "$(tr '\n' ' ' <"$OUT/quorum.log")" = "QDOWN QUP " ]; then
+	tap_ok "notify/quorum-down-then-up"
+else
+	tap_fail "notify/quorum-down-then-up" "quorum.log: $(tr '\n' ' ' <"$OUT/quorum.log" 2>/dev/null)"
+fi
+seq=$(grep -E "RS \[192.0.2.21\]:tcp:80 \[203.0.113.10\]:tcp:80 |VS \[203.0.113.10\]:tcp:80 " "$FIFOLOG" |
+	cut -d' ' -f2- | tr '\n' '|')
+want="RS [192.0.2.21]:tcp:80 [203.0.113.10]:tcp:80 DOWN|VS [203.0.113.10]:tcp:80 DOWN|RS [192.0.2.21]:tcp:80 [203.0.113.10]:tcp:80 UP|VS [203.0.113.10]:tcp:80 UP|"
+[ "$seq" = "$want" ] && tap_ok "fifo/rs-and-vs-lines-in-order" ||
+	tap_fail "fifo/rs-and-vs-lines-in-order" "got: $seq"
+
+ns_stop "$SSL_PID" 3
+expect "ssl/down" "$VS_SSL" "[192.0.2.22]:tcp:443" False 5 "connection refused"
+start_ssl
+expect "ssl/up-again" "$VS_SSL" "[192.0.2.22]:tcp:443" True 6
+
+ns_stop "$PROTO_PID" 3
+expect "smtp/down" "$VSMTP" "[192.0.2.30]:tcp:2525" False 5 "connection refused"
+expect "dns/down" "$VDNS" "[192.0.2.30]:udp:5353" False 5 "ICMP port unreachable"
+expect "udp/down" "$VDNS" "[192.0.2.30]:udp:9000" False 5 "ICMP port unreachable"
+start_proto
+expect "smtp/up-again" "$VSMTP" "[192.0.2.30]:tcp:2525" True 6
+expect "dns/up-again" "$VDNS" "[192.0.2.30]:udp:5353" True 6
+expect "udp/up-again" "$VDNS" "[192.0.2.30]:udp:9000" True 6
+
+ns_addr r eth0 192.0.2.40/24
+expect "ping/up-again" "$VPING" "[192.0.2.40]:tcp:80" True 5
+ns_exec r ip addr del 192.0.2.40/24 dev eth0
+
+rm -f "$OUT/misc_ok"
+expect "misc/down-exit-1" "$VMISC" "[192.0.2.30]:tcp:81" False 4 "script exit 1"
+touch "$OUT/misc_ok"
+expect "misc/up-again" "$VMISC" "[192.0.2.30]:tcp:81" True 4
+echo 1 >"$OUT/misc_code"
+expect "misc/dynamic-down" "$VMISC" "[192.0.2.30]:tcp:82" False 4 "script exit 1"
+echo 12 >"$OUT/misc_code"
+expect "misc/dynamic-up-again" "$VMISC" "[192.0.2.30]:tcp:82" True 4
+wait_until 3 out_is rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]' = 10 &&
+	tap_ok "misc/dynamic-weight-follows-exit-code" ||
+	tap_fail "misc/dynamic-weight-follows-exit-code" "weight $(rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]')"
+
+# ---- no crash, privileges ----------------------------------------------------
+[ "$(checker_pid)" = "$CPID" ] && tap_ok "bad/no-checker-crash" ||
+	tap_fail "bad/no-checker-crash" "checker pid changed ($CPID -> $(checker_pid))"
+uid=$(awk '/^Uid:/{print $2}' "/proc/$CPID/status" 2>/dev/null)
+[ "$uid" = "$(id -u nobody)" ] && tap_ok "priv/checker-runs-as-nobody" ||
+	tap_fail "priv/checker-runs-as-nobody" "uid $uid"
+
+# ---- reload: kept servers keep state, removed ones go, new ones follow alpha
+since=$(rsq "$VBAD" "[192.0.2.30]:tcp:8001" 'r["since"]')
+write_conf 1
+if ctl reload >"$NS_TMP/reload.out" 2>&1; then
+	wait_until 3 out_is checker_gen = 2 ||
+		tap_fail "reload/checker-generation" "still $(checker_gen)"
+	[ "$(rsq "$VBAD" "[192.0.2.30]:tcp:8001" 'r["since"]')" = "$since" ] &&
+		[ "$(rsq "$VBAD" "[192.0.2.30]:tcp:8001" 'r["up"]')" = False ] &&
+		tap_ok "reload/kept-server-keeps-state" ||
+		tap_fail "reload/kept-server-keeps-state" "since $since -> $(rsq "$VBAD" "[192.0.2.30]:tcp:8001" 'r["since"]')"
+	rsq "$VBAD" "[192.0.2.30]:tcp:8006" 'r' >/dev/null &&
+		tap_fail "reload/removed-server-gone" "still listed" ||
+		tap_ok "reload/removed-server-gone"
+	# alpha: it starts down, so its first good check is an UP transition
+	if wait_until 4 fifo_has "RS \[192.0.2.22\]:tcp:443 \[203.0.113.11\]:tcp:80 UP" &&
+		! fifo_has "RS \[192.0.2.22\]:tcp:443 \[203.0.113.11\]:tcp:80 DOWN"; then
+		expect "reload/new-server-alpha-then-up" "$VB" "[192.0.2.22]:tcp:443" True 2
+	else
+		tap_fail "reload/new-server-alpha-then-up" "FIFO: $(grep 192.0.2.22 "$FIFOLOG" | tr '\n' '|')"
+	fi
+else
+	tap_fail "reload/accepted" "$(tr '\n' ' ' <"$NS_TMP/reload.out")"
+fi
+
+# ---- checker restart: health resumes from core, no flap ----------------------
+CPID=$(checker_pid)
+lines=$(wc -l <"$FIFOLOG")
+kill -9 "$CPID"
+new_checker() { [ "$(checker_pid 2>/dev/null)" != "$CPID" ]; }
+if wait_until 10 new_checker &&
+	wait_until 5 is_state "$VBAD" "[192.0.2.30]:tcp:8001" False; then
+	sleep 2
+	if grep -q "tcp:80 \[203.0.113.10\]" <(tail -n +$((lines + 1)) "$FIFOLOG"); then
+		tap_fail "restart/health-resumed-no-flap" "$(tail -n +$((lines + 1)) "$FIFOLOG" | tr '\n' '|')"
+	else
+		expect "restart/health-resumed-no-flap" "$VA" "$RS1" True 1
+	fi
+else
+	tap_fail "restart/health-resumed-no-flap" "checker not restarted"
+fi
+
+# ---- genhash (directorctl genhash, when wired) -------------------------------
+gh=$(ns_exec d "$DIRECTORCTL" genhash -s 192.0.2.21 -p 80 -u /index.html 2>&1)
+case $? in
+0) [ "$gh" = "MD5SUM = $DIGEST" ] && tap_ok "genhash/md5-of-body" ||
+	tap_fail "genhash/md5-of-body" "$gh" ;;
+64) tap_skip "genhash/md5-of-body" "directorctl has no genhash command" ;;
+*) tap_fail "genhash/md5-of-body" "$gh" ;;
+esac
+rm -f "$OUT/omega.log" # the real server went down and up earlier
+ns_stop "$DPID" 5 || tap_fail "stop" "directord did not stop on SIGTERM"
+# omega: on shutdown the live real servers' notify_down and quorum_down run
+if wait_until 3 grep -qs QOMEGA "$OUT/omega.log" &&
+	[ "$(sort "$OUT/omega.log" | tr '\n' ' ')" = "OMEGA QOMEGA " ]; then
+	tap_ok "notify/omega-runs-down-scripts-on-stop"
+else
+	tap_fail "notify/omega-runs-down-scripts-on-stop" "omega.log: $(tr '\n' ' ' <"$OUT/omega.log" 2>/dev/null)"
+fi
+
+# ---- source options: connect_ip/port, bindto, bind_port, bind_if, fwmark --
+OCONF=$NS_TMP/options.conf
+ns_bg peers r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7002 "$OUT/peers.log"
+# packets marked 7 have no route: only a check that sets SO_MARK fails
+ns_exec d ip rule add fwmark 7 table 77
+ns_exec d ip route add unreachable 192.0.2.0/24 table 77
+cat >"$OCONF" <<EOF
+virtual_server 203.0.113.40 80 {
+  delay_loop 1
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 192.0.2.30 99 {
+    TCP_CHECK {
+      connect_ip 192.0.2.31
+      connect_port 7002
+      bindto 192.0.2.1
+      bind_port 40001
+      bind_if eth0
+      connect_timeout 1
+      warmup 0
+    }
+  }
+  real_server 192.0.2.21 80 {
+    TCP_CHECK {
+      fwmark 7
+      connect_timeout 1
+      warmup 0
+    }
+  }
+  real_server 192.0.2.21 443 {
+    TCP_CHECK {
+      connect_port 80
+      connect_timeout 1
+      warmup 0
+    }
+  }
+}
+EOF
+VO="[203.0.113.40]:tcp:80"
+ns_bg optd d "$DIRECTORD" -n -l -C -f "$OCONF" --control "$CTL" \
+	-p "$NS_TMP/options.pid"
+OPID=$NS_LAST
+expect "tcp/connect-ip-port-bindto-bind-port-bind-if" "$VO" "[192.0.2.30]:tcp:99" True 5
+wait_until 3 grep -qs "^192.0.2.1 40001$" "$OUT/peers.log" &&
+	tap_ok "tcp/source-address-and-port-used" ||
+	tap_fail "tcp/source-address-and-port-used" "peers: $(sort -u "$OUT/peers.log" 2>/dev/null | tr '\n' ' ')"
+expect "tcp/fwmark-sets-so-mark" "$VO" "$RS1" False 5 "unreachable"
+expect "tcp/connect-port-overrides" "$VO" "[192.0.2.21]:tcp:443" True 3
+grep -q "staying root: fwmark needs CAP_NET_ADMIN" "$NS_TMP/optd.log" &&
+	tap_ok "priv/stays-root-for-fwmark" ||
+	tap_fail "priv/stays-root-for-fwmark" "no log line"
+ns_stop "$OPID" 5
+
+# ---- file descriptors and memory flat over 10,000 checks ---------------------
+SCONF=$NS_TMP/scale.conf
+{
+	echo "virtual_server 203.0.113.30 80 {"
+	echo "  delay_loop 0.2"
+	echo "  lb_algo rr"
+	echo "  lb_kind DR"
+	echo "  protocol TCP"
+	for i in 50 51 52 53 54 55 56 57 58 59; do
+		for p in 8100 8101 8102 8103 8104 8105 8106 8107 8108 8109; do
+			echo "  real_server 192.0.2.$i $p {"
+			echo "    HTTP_GET {"
+			echo "      url {"
+			echo "        path /"
+			echo "      }"
+			echo "      connect_timeout 1"
+			echo "      warmup 0.2"
+			echo "    }"
+			echo "  }"
+		done
+	done
+	echo "}"
+} >"$SCONF"
+ns_bg scaled d "$DIRECTORD" -n -l -C -f "$SCONF" --control "$CTL" \
+	-p "$NS_TMP/scale.pid"
+SPID=$NS_LAST
+probes() { ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["checker"]["probes"])' 2>/dev/null; }
+# fdcount PID : the fewest descriptors seen over 2 s (probes in flight come
+# and go; a leak raises the floor)
+fdcount() {
+	local i n min=999999
+	for i in $(seq 20); do
+		n=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
+		[ "$n" -lt "$min" ] && min=$n
+		sleep 0.1
+	done
+	echo "$min"
+}
+rss() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
+if wait_until 15 out_is probes -ge 1000; then
+	CPID=$(checker_pid)
+	fd0=$(fdcount "$CPID") rss0=$(rss "$CPID") p0=$(probes)
+	if wait_until 60 out_is probes -ge $((p0 + 10000)); then
+		fd1=$(fdcount "$CPID") rss1=$(rss "$CPID")
+		down=$(ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(sum(1 for v in json.load(sys.stdin)["checker"]["virtual_servers"] for r in v["real_servers"] if not r["up"]))')
+		[ "$down" = 0 ] && tap_ok "scale/100-http-servers-up" ||
+			tap_fail "scale/100-http-servers-up" "$down down"
+		[ $((fd1 - fd0)) -le 2 ] &&
+			tap_ok "scale/fds-flat-over-10000-checks ($fd0 -> $fd1)" ||
+			tap_fail "scale/fds-flat-over-10000-checks" "$fd0 -> $fd1"
+		[ $((rss1 - rss0)) -le 1024 ] &&
+			tap_ok "scale/memory-flat-over-10000-checks (${rss0} -> ${rss1} KiB)" ||
+			tap_fail "scale/memory-flat-over-10000-checks" "${rss0} -> ${rss1} KiB"
+	else
+		tap_fail "scale/fds-flat-over-10000-checks" "only $(probes) probes"
+	fi
+else
+	tap_fail "scale/fds-flat-over-10000-checks" "scale checker not running: $(ns_log scaled 3 | tr '\n' ' ')"
+fi
+ns_stop "$SPID" 5
+exit 0

@@ -1,0 +1,470 @@
+#!/usr/bin/env bash
+# test_vrrp.sh - two directord directors and a gateway in network
+# namespaces: election, crash and orderly failover with the gateway's
+# neighbour entry following the VIP, preemption, nopreempt, equal
+# priorities, unicast, IPv6, track scripts, sync groups, split brain,
+# reload without flap, step-down, and broken adverts injected from the
+# gateway. Prints one `ok`/`not ok`/`skip` line per case.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=${DD_SRCDIR:-$(cd "$HERE/../.." && pwd)}
+. "$SRC/tests/lib/tap.sh"
+. "$HERE/vrrp_lib.sh"
+
+tap_need_root "netns vrrp" || exit 0
+if [ ! -x "$VL_DD" ] || [ ! -x "$VL_CTL" ]; then
+	tap_skip "netns vrrp" "directord not built ($VL_DD)"
+	exit 0
+fi
+trap vl_cleanup EXIT
+if ! vl_topo; then
+	tap_fail "netns vrrp topology" "cannot build the namespaces"
+	exit 0
+fi
+D1=$VL_D1 D2=$VL_D2 GW=$VL_GW
+V4=192.0.2.100 V4B=192.0.2.101 V6=2001:db8::100
+MAC1=$(vl_mac "$D1") MAC2=$(vl_mac "$D2")
+INJ="$HERE/vrrp_inject.py"
+
+# mkconf FILE GLOBAL_LINES INSTANCE_TEXT... : a keepalived-style file
+mkconf() {
+	local f=$1 g=$2
+	shift 2
+	{
+		printf 'global_defs {\n\trouter_id %s\n%s\n}\n' \
+			"$(basename "$f" .conf)" "$g"
+		printf '%s\n' "$@"
+	} >"$f"
+}
+
+# inst NAME VRID PRIO VIP [LINE...] : one vrrp_instance block
+inst() {
+	local name=$1 vrid=$2 prio=$3 vip=$4 l
+	shift 4
+	printf 'vrrp_instance %s {\n\tstate BACKUP\n\tinterface eth0\n' "$name"
+	printf '\tvirtual_router_id %s\n\tpriority %s\n' "$vrid" "$prio"
+	printf '\tvirtual_ipaddress {\n\t\t%s\n\t}\n' "$vip"
+	for l in "$@"; do printf '\t%s\n' "$l"; done
+	printf '}\n'
+}
+
+# pair CONF1 CONF2 : start both directors
+pair() {
+	vl_dd_start "$D1" "$1"
+	vl_dd_start "$D2" "$2"
+}
+
+stop_all() {
+	local n
+	for n in "$D1" "$D2"; do
+		[ -n "${VL_DPID[$n]:-}" ] && vl_dd_term "$n"
+		VL_DPID[$n]=
+	done
+	return 0
+}
+
+# check NAME COND_CMD... / expect within SECS
+check() {
+	local name=$1
+	shift
+	if "$@"; then tap_ok "$name"; else tap_fail "$name" "${WHY:-condition false}"; fi
+}
+within() { vl_wait "$@"; }
+
+neigh_moves_to() { # ADDR MAC
+	vl_poke "$GW" "$1"
+	vl_neigh_is "$1" "$2"
+}
+
+C=$VL_DIR
+
+# ---- 1. election, crash (kill -9), preemption back, SIGTERM -------------
+mkconf "$C/d1.conf" "" "$(inst VI_1 51 150 $V4/24)"
+mkconf "$C/d2.conf" "" "$(inst VI_1 51 100 $V4/24)"
+pair "$C/d1.conf" "$C/d2.conf"
+WHY="d1 (priority 150) should hold $V4 alone"
+check "election: higher priority becomes master" \
+	within 8 vl_only_master "$D1" "$D2" $V4
+vl_poke "$GW" $V4
+WHY="gateway neighbour for $V4 is '$(vl_gw_neigh $V4)', want d1 $MAC1"
+check "election: gateway resolves the VIP to the master" \
+	within 3 vl_neigh_is $V4 "$MAC1"
+WHY="d2 state $(vl_inst "$D2" VI_1 "['state']")"
+check "election: lower priority is BACKUP and knows the master" \
+	eval '[ "$(vl_inst "$D2" VI_1 "[\"master\"]")" = 192.0.2.11 ]'
+
+vl_dd_kill9 "$D1"
+t0=$(date +%s.%N)
+WHY="d2 did not take $V4 within 6 s"
+check "kill -9 of the master: backup takes over" within 6 vl_has_vip "$D2" $V4
+t1=$(date +%s.%N)
+WHY="gateway neighbour for $V4 is '$(vl_gw_neigh $V4)', want d2 $MAC2"
+check "kill -9 of the master: gateway neighbour moves (GARP)" \
+	within 3 vl_neigh_is $V4 "$MAC2"
+dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+# the last advert left up to one advert_int before the kill
+WHY="took $dt s, want Master_Down_Interval (3.61 s) minus up to 1 s"
+check "kill -9 of the master: takeover after Master_Down_Interval" \
+	awk -v d="$dt" 'BEGIN { exit !(d > 2.5 && d < 4.7) }' 
+
+vl_dd_start "$D1" "$C/d1.conf"
+WHY="d1 did not preempt back"
+check "preemption: restarted higher priority takes the VIP back" \
+	within 8 vl_only_master "$D1" "$D2" $V4
+WHY="gateway neighbour '$(vl_gw_neigh $V4)', want d1 $MAC1"
+check "preemption: gateway neighbour moves back" within 3 vl_neigh_is $V4 "$MAC1"
+
+t0=$(date +%s.%N)
+vl_dd_term "$D1"
+VL_DPID[$D1]=
+WHY="d2 did not take over within 1.5 s of SIGTERM"
+check "SIGTERM: backup takes over within the skew time (priority 0)" \
+	within 1.5 vl_has_vip "$D2" $V4
+WHY="d1 still holds $V4 after stopping"
+check "SIGTERM: stopped master released the VIP" eval "! vl_has_vip $D1 $V4"
+WHY="prio0_rx=$(vl_inst "$D2" VI_1 "['counters']['prio0_rx']")"
+check "SIGTERM: backup counted the priority-0 advert" \
+	within 2 eval '[ "$(vl_inst "$D2" VI_1 "[\"counters\"][\"prio0_rx\"]")" -ge 1 ]'
+
+# ---- 2. nopreempt ------------------------------------------------------
+mkconf "$C/d1np.conf" "" "$(inst VI_1 51 150 $V4/24 nopreempt)"
+vl_dd_start "$D1" "$C/d1np.conf"
+sleep 6
+WHY="d1 (nopreempt) took the VIP from d2"
+check "nopreempt: a higher priority BACKUP does not preempt" \
+	vl_only_master "$D2" "$D1" $V4
+stop_all
+
+# ---- 3. equal priorities ------------------------------------------------
+# RFC 5798 section 6.4.2: a Backup does not preempt a Master of equal
+# priority; section 6.4.3: when two Masters of equal priority hear each
+# other, the one with the higher primary address stays Master.
+nft_drop() {
+	vl_ns "$D2" nft -f - <<EOF
+table inet ddvrrp {
+	chain in { type filter hook input priority 0; ip protocol 112 drop; }
+	chain out { type filter hook output priority 0; ip protocol 112 drop; }
+}
+EOF
+}
+mkconf "$C/eq.conf" "" "$(inst VI_1 51 100 $V4/24)"
+vl_dd_start "$D1" "$C/eq.conf"
+within 8 vl_has_vip "$D1" $V4
+vl_dd_start "$D2" "$C/eq.conf"
+sleep 5
+WHY="d2 took over from an equal-priority master"
+check "equal priorities: a BACKUP does not preempt an equal master" \
+	vl_only_master "$D1" "$D2" $V4
+if nft_drop 2>/dev/null; then
+	within 6 vl_has_vip "$D2" $V4
+	vl_ns "$D2" nft delete table inet ddvrrp
+	WHY="192.0.2.12 should win when both are master"
+	check "equal priorities: of two masters the higher address wins" \
+		within 4 vl_only_master "$D2" "$D1" $V4
+else
+	tap_skip "equal priorities: of two masters the higher address wins" \
+		"nftables unavailable"
+fi
+stop_all
+
+# ---- 4. step-down (planned handover) ----------------------------------
+pair "$C/d1.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+vl_ctl "$D1" stepdown VI_1 >/dev/null
+WHY="d2 did not take over within 1.5 s of the step-down"
+check "stepdown: master hands over at once (priority 0)" \
+	within 1.5 vl_only_master "$D2" "$D1" $V4
+sleep 5
+WHY="d1 preempted back although it stepped down"
+check "stepdown: the stepped-down master does not preempt back" \
+	vl_only_master "$D2" "$D1" $V4
+stop_all
+
+# ---- 5. IPv6 (VRRPv3): election, crash, unsolicited NA -----------------
+mkconf "$C/d1v6.conf" "" "$(inst VI_6 61 150 $V6/64 'advert_int 0.5')"
+mkconf "$C/d2v6.conf" "" "$(inst VI_6 61 100 $V6/64)"
+pair "$C/d1v6.conf" "$C/d2v6.conf"
+WHY="d1 should hold $V6 alone"
+check "IPv6: election" within 8 vl_only_master "$D1" "$D2" $V6
+WHY="d2 learned $(vl_inst "$D2" VI_6 "['master_advert_int_us']") us"
+check "IPv6 (v3): the backup learns the master's advert interval (0.5 s)" \
+	within 2 eval '[ "$(vl_inst "$D2" VI_6 "[\"master_advert_int_us\"]")" = 500000 ]'
+vl_poke "$GW" $V6
+within 3 vl_neigh_is $V6 "$MAC1"
+vl_dd_kill9 "$D1"
+WHY="d2 did not take $V6"
+check "IPv6: kill -9 of the master: backup takes over" \
+	within 6 vl_has_vip "$D2" $V6
+WHY="gateway neighbour for $V6 is '$(vl_gw_neigh $V6)', want $MAC2"
+check "IPv6: gateway neighbour moves (unsolicited NA)" \
+	within 3 vl_neigh_is $V6 "$MAC2"
+stop_all
+vl_ns "$D1" ip addr del $V6/64 dev eth0 2>/dev/null
+
+# ---- 6. unicast peers ---------------------------------------------------
+mkconf "$C/d1u.conf" "" "$(inst VI_1 51 150 $V4/24 \
+	'unicast_src_ip 192.0.2.11' 'unicast_peer {' '	192.0.2.12' '}' \
+	check_unicast_src)"
+mkconf "$C/d2u.conf" "" "$(inst VI_1 51 100 $V4/24 \
+	'unicast_src_ip 192.0.2.12' 'unicast_peer {' '	192.0.2.11' '}')"
+pair "$C/d1u.conf" "$C/d2u.conf"
+WHY="d1 should hold $V4"
+check "unicast: election" within 8 vl_only_master "$D1" "$D2" $V4
+vl_ns "$GW" python3 "$INJ" good 192.0.2.1 192.0.2.11 51 254
+sleep 1.5
+WHY="unicast_src drops: $(vl_inst "$D1" VI_1 "['counters']['drops']['unicast_src']")"
+check "unicast: check_unicast_src drops an advert from a non-peer" \
+	eval '[ "$(vl_inst "$D1" VI_1 "[\"counters\"][\"drops\"][\"unicast_src\"]")" -ge 1 ] && vl_state_is "$D1" VI_1 MASTER'
+vl_dd_term "$D1"
+VL_DPID[$D1]=
+WHY="d2 did not take over"
+check "unicast: SIGTERM hands over" within 1.5 vl_has_vip "$D2" $V4
+stop_all
+
+# ---- 7. track script moves the master ----------------------------------
+FLAG=$C/healthy
+touch "$FLAG"
+TRK="vrrp_script chk {
+	script \"/bin/test -e $FLAG\"
+	interval 0.2
+	weight -60
+}"
+mkconf "$C/d1t.conf" "" "$TRK" "$(inst VI_1 51 150 $V4/24 \
+	'track_script {' '	chk' '}')"
+pair "$C/d1t.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+rm -f "$FLAG"
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
+check "track script: failure lowers the priority by the weight" \
+	within 3 eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 90 ]'
+WHY="d2 did not preempt"
+check "track script: the peer preempts the degraded master" \
+	within 6 vl_only_master "$D2" "$D1" $V4
+touch "$FLAG"
+WHY="d1 did not come back"
+check "track script: recovery brings the master back" \
+	within 8 vl_only_master "$D1" "$D2" $V4
+stop_all
+
+# enable_script_security: a root script that others could replace is refused
+printf '#!/bin/sh\nexit 0\n' >"$C/ok.sh"
+chmod 755 "$C/ok.sh"
+mkconf "$C/d1sec.conf" "	enable_script_security" "vrrp_script chk {
+	script \"$C/ok.sh\"
+	interval 0.2
+}" "$(inst VI_1 51 150 $V4/24 'track_script {' '	chk' '}')"
+pair "$C/d1sec.conf" "$C/d2.conf"
+WHY="d1 state $(vl_inst "$D1" VI_1 "['state']") (the script lives under /tmp)"
+check "enable_script_security: an unsafe root script is refused (FAULT)" \
+	within 8 eval 'vl_state_is "$D1" VI_1 FAULT && vl_only_master "$D2" "$D1" $V4'
+stop_all
+
+# ---- 8. sync group: members move together -------------------------------
+FLAG2=$C/healthy2
+touch "$FLAG2"
+SG="vrrp_script chk2 {
+	script \"/bin/test -e $FLAG2\"
+	interval 0.2
+}
+vrrp_sync_group G1 {
+	group {
+		VI_1
+		VI_2
+	}
+}"
+mkconf "$C/d1s.conf" "	vrrp_notify_fifo $C/sg.fifo" "$SG" \
+	"$(inst VI_1 51 150 $V4/24 'track_script {' '	chk2' '}')" \
+	"$(inst VI_2 52 150 $V4B/24)"
+mkconf "$C/d2s.conf" "" "$SG" "$(inst VI_1 51 100 $V4/24)" \
+	"$(inst VI_2 52 100 $V4B/24)"
+pair "$C/d1s.conf" "$C/d2s.conf"
+within 8 vl_only_master "$D1" "$D2" $V4B
+rm -f "$FLAG2"
+WHY="VI_2 state on d1: $(vl_inst "$D1" VI_2 "['state']")"
+check "sync group: one member's FAULT takes the whole group to FAULT" \
+	within 3 eval 'vl_state_is "$D1" VI_1 FAULT && vl_state_is "$D1" VI_2 FAULT'
+WHY="d2 does not hold both VIPs"
+check "sync group: the peer takes every member's VIP" \
+	within 5 eval 'vl_only_master "$D2" "$D1" $V4 && vl_only_master "$D2" "$D1" $V4B'
+touch "$FLAG2"
+WHY="d1 did not take both VIPs back"
+check "sync group: recovery brings the whole group back" \
+	within 8 eval 'vl_only_master "$D1" "$D2" $V4 && vl_only_master "$D1" "$D2" $V4B'
+timeout 1 cat "$C/sg.fifo" 2>/dev/null | grep '^GROUP' >"$C/sg.out"
+WHY="group lines: $(tr '\n' '|' <"$C/sg.out")"
+check "sync group: GROUP lines on the FIFO (MASTER, FAULT, MASTER)" \
+	eval '[ "$(grep -v BACKUP "$C/sg.out" | tr "\n" "|")" = "GROUP \"G1\" MASTER 0|GROUP \"G1\" FAULT 0|GROUP \"G1\" MASTER 0|" ]'
+stop_all
+
+# ---- 9. split brain and heal -------------------------------------------
+pair "$C/d1.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+if ! nft_drop 2>/dev/null; then
+	tap_skip "split brain" "nftables unavailable in this kernel"
+else
+	WHY="d2 did not become master while cut off"
+	check "split brain: both directors become master" \
+		within 6 eval 'vl_has_vip "$D1" $V4 && vl_has_vip "$D2" $V4'
+	vl_ns "$D2" nft delete table inet ddvrrp
+	WHY="still two masters"
+	check "split brain healed: one master (the higher priority)" \
+		within 5 vl_only_master "$D1" "$D2" $V4
+	vl_poke "$GW" $V4
+	WHY="gateway neighbour '$(vl_gw_neigh $V4)', want d1 $MAC1"
+	check "split brain healed: gateway points at the master" \
+		within 3 vl_neigh_is $V4 "$MAC1"
+fi
+stop_all
+
+# ---- 10. reload ----------------------------------------------------------
+# garp_count MAC SECS FILE : gratuitous ARPs for $V4 (sender IP = target
+# IP = VIP) from MAC seen by the gateway during SECS; the count goes to
+# FILE, the frames to FILE.txt
+garp_count() {
+	vl_ns "$GW" timeout "$2" tcpdump -tttt -i br0 -nn -l -e \
+		"ether src $1 and arp and arp[14:4] = 0xc0000264 and arp[24:4] = 0xc0000264" \
+		2>/dev/null >"$3.txt"
+	grep -c ARP "$3.txt" >"$3"
+}
+cp "$C/d1.conf" "$C/d1r.conf"
+garp_count "$MAC1" 7 "$C/arps0" &
+gp=$!
+pair "$C/d1r.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+wait $gp
+WHY="the gateway saw $(cat "$C/arps0") GARPs for $V4 from d1"
+check "GARP: the new master sends garp_master_repeat (5) GARPs" \
+	eval '[ "$(cat "$C/arps0")" -ge 5 ]'
+sleep 2.5 # past the second burst (garp_master_delay 5 s)
+tr0=$(vl_inst "$D1" VI_1 "['transitions']")
+garp_count "$MAC1" 4 "$C/arps" &
+sleep 1
+vl_ctl "$D1" reload >/dev/null
+wait $!
+WHY="transitions $tr0 -> $(vl_inst "$D1" VI_1 "['transitions']"), GARPs from d1: $(cat "$C/arps"): $(tr '\n' ' ' <"$C/arps.txt")"
+check "reload (unchanged): state kept, no extra GARP" \
+	eval '[ "$(vl_inst "$D1" VI_1 "[\"transitions\"]")" = "$tr0" ] && [ "$(cat "$C/arps")" = 0 ] && vl_only_master "$D1" "$D2" $V4'
+
+echo "vrrp_instance VI_1 { bogus_keyword }" >"$C/d1r.conf"
+WHY="reload of a broken file was accepted or disturbed the instance"
+check "reload (broken file): refused, running state kept" \
+	eval '! vl_ctl "$D1" reload >/dev/null 2>&1 && vl_state_is "$D1" VI_1 MASTER && [ "$(vl_inst "$D1" VI_1 "[\"transitions\"]")" = "$tr0" ]'
+mkconf "$C/d1r.conf" "" "$(inst VI_1 51 120 $V4/24)"
+vl_ctl "$D1" reload >/dev/null
+sleep 1.5
+WHY="d1 priority $(vl_inst "$D1" VI_1 "['effective_priority']"), d2 sees $(vl_inst "$D2" VI_1 "['master_priority']")"
+check "reload (priority 150 -> 120): applied without a flap" \
+	eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 120 ] && [ "$(vl_inst "$D2" VI_1 "[\"master_priority\"]")" = 120 ] && [ "$(vl_inst "$D1" VI_1 "[\"transitions\"]")" = "$tr0" ]'
+
+mkconf "$C/d1r.conf" "" "$(inst VI_1 51 120 $V4/24)" "$(inst VI_2 52 150 $V4B/24)"
+vl_ctl "$D1" reload >/dev/null
+WHY="VI_2 state $(vl_inst "$D1" VI_2 "['state']")"
+check "reload (new instance): starts in BACKUP" \
+	within 1.5 vl_state_is "$D1" VI_2 BACKUP
+WHY="VI_2 never became master"
+check "reload (new instance): then becomes master alone" \
+	within 6 vl_state_is "$D1" VI_2 MASTER
+
+mkconf "$C/d1r.conf" "" "$(inst VI_2 52 150 $V4B/24)"
+vl_ctl "$D1" reload >/dev/null
+WHY="d2 did not take VI_1 at once"
+check "reload (removed instance): priority 0 and VIP released" \
+	within 1.5 vl_only_master "$D2" "$D1" $V4
+stop_all
+
+# ---- 11. notifications, track_interface, VIP removed behind our back -----
+NOUT=$C/notify.out
+FIFO=$C/vrrp.fifo
+# a slow STOP notification must still complete when the daemon stops
+cat >"$C/notify.sh" <<EOF
+#!/bin/sh
+[ "\$3" = STOP ] && sleep 0.5
+echo "\$@" >>"$NOUT"
+EOF
+cat >"$C/master.sh" <<EOF
+#!/bin/sh
+echo master >>"$NOUT.master"
+EOF
+chmod +x "$C/notify.sh" "$C/master.sh"
+vl_ns "$D1" ip link add trk0 type veth peer name trk1
+vl_ns "$D1" ip link set trk0 up
+vl_ns "$D1" ip link set trk1 up
+mkconf "$C/d1n.conf" "	vrrp_notify_fifo $FIFO" "$(inst VI_1 51 150 $V4/24 \
+	"notify $C/notify.sh" "notify_master $C/master.sh" \
+	'track_interface {' '	trk0' '}')"
+pair "$C/d1n.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+WHY="notify got: $(tr '\n' '|' <"$NOUT" 2>/dev/null)"
+check "notify: script gets INSTANCE name STATE priority, in order" \
+	within 2 eval '[ "$(tr "\n" "|" <"$NOUT")" = "INSTANCE VI_1 BACKUP 150|INSTANCE VI_1 MASTER 150|" ]'
+WHY="notify_master did not run"
+check "notify: notify_master runs on MASTER" within 2 test -s "$NOUT.master"
+timeout 1 cat "$FIFO" >"$C/fifo.out" 2>/dev/null
+WHY="FIFO gave: $(tr '\n' '|' <"$C/fifo.out")"
+check "notify FIFO: keepalived's lines, in order" \
+	eval '[ "$(tr "\n" "|" <"$C/fifo.out")" = "INSTANCE \"VI_1\" BACKUP 150|INSTANCE \"VI_1\" MASTER 150|" ]'
+
+vl_ns "$D1" ip addr del $V4/24 dev eth0
+WHY="VIP not back; vip_restored=$(vl_inst "$D1" VI_1 "['counters']['vip_restored']")"
+check "VIP removed behind our back: restored while MASTER" \
+	within 2 eval 'vl_has_vip "$D1" $V4 && [ "$(vl_inst "$D1" VI_1 "[\"counters\"][\"vip_restored\"]")" -ge 1 ]'
+
+vl_ns "$D1" ip link set trk1 down
+WHY="d1 state $(vl_inst "$D1" VI_1 "['state']")"
+check "track_interface: link down puts the instance in FAULT" \
+	within 3 vl_state_is "$D1" VI_1 FAULT
+WHY="d2 did not take over"
+check "track_interface: the peer takes over from the FAULT instance" \
+	within 3 vl_only_master "$D2" "$D1" $V4
+vl_ns "$D1" ip link set trk1 up
+WHY="d1 did not come back"
+check "track_interface: link up, the master comes back" \
+	within 8 vl_only_master "$D1" "$D2" $V4
+stop_all
+WHY="notify got: $(tr '\n' '|' <"$NOUT")"
+check "notify: stop is announced (STOP) before the process exits" \
+	grep -q "INSTANCE VI_1 STOP 150" "$NOUT"
+
+# ---- 12. GARP pacing (vrrp_garp_interval) ---------------------------------
+mkconf "$C/d1p.conf" "	vrrp_garp_interval 0.25" "$(inst VI_1 51 150 $V4/24)"
+vl_ns "$GW" timeout 6 tcpdump -tt -i br0 -nn -l -e \
+	"ether src $MAC1 and arp and arp[14:4] = 0xc0000264 and arp[24:4] = 0xc0000264" \
+	>"$C/pace.txt" 2>/dev/null &
+gp=$!
+vl_dd_start "$D1" "$C/d1p.conf"
+wait $gp
+span=$(awk '/ARP/ { if (!n) a = $1; b = $1; n++ } END { printf "%d %.2f", n, b - a }' "$C/pace.txt")
+WHY="frames and span: $span"
+check "GARP pacing: 5 GARPs spaced by vrrp_garp_interval (0.25 s)" \
+	awk -v s="$span" 'BEGIN { split(s, f, " "); exit !(f[1] == 5 && f[2] >= 0.95 && f[2] < 1.6) }'
+stop_all
+
+# ---- 13. broken adverts from the gateway --------------------------------
+AUTH=$(printf '%s\n' 'authentication {' '	auth_type PASS' '	auth_pass secret1' '}')
+mkconf "$C/d1b.conf" "" "$(inst VI_1 51 150 $V4/24 "$AUTH")"
+vl_dd_start "$D1" "$C/d1b.conf"
+within 8 vl_state_is "$D1" VI_1 MASTER
+tr0=$(vl_inst "$D1" VI_1 "['transitions']")
+for c in ttl254 badsum truncated version type count interval auth; do
+	vl_ns "$GW" python3 "$INJ" "$c" 192.0.2.1 224.0.0.18 51 254 secret1
+done
+vl_ns "$GW" python3 "$INJ" good 192.0.2.1 224.0.0.18 99 254 secret1
+sleep 1.5
+for r in ttl:ttl254 checksum:badsum truncated:truncated version:version \
+	type:type length:count interval:interval auth:auth; do
+	n=$(vl_inst "$D1" VI_1 "['counters']['drops']['${r%%:*}']")
+	WHY="drops.${r%%:*} = '$n'"
+	check "bad advert (${r#*:}): dropped and counted" eval '[ "${n:-0}" -ge 1 ]'
+done
+n=$(vl_q "$D1" "d['vrrp']['sockets'][0]['unknown_vrid']")
+WHY="sockets[0].unknown_vrid = '$n'"
+check "bad advert (unknown VRID): dropped and counted" eval '[ "${n:-0}" -ge 1 ]'
+WHY="state $(vl_inst "$D1" VI_1 "['state']"), transitions $tr0 -> $(vl_inst "$D1" VI_1 "['transitions']")"
+check "bad adverts: no state change" \
+	eval 'vl_state_is "$D1" VI_1 MASTER && [ "$(vl_inst "$D1" VI_1 "[\"transitions\"]")" = "$tr0" ]'
+vl_ns "$GW" python3 "$INJ" good 192.0.2.1 224.0.0.18 51 254 secret1
+WHY="a valid priority-254 advert from the gateway was not obeyed"
+check "control: a valid higher-priority advert is accepted" \
+	within 2 vl_state_is "$D1" VI_1 BACKUP
+stop_all
+exit 0

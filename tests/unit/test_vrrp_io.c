@@ -1,0 +1,311 @@
+/*
+ * test_vrrp_io.c - the pure parts of the VRRP I/O edges: GARP and NA
+ * frames, FIFO lines, tracker weights, command splitting, netlink event
+ * parsing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include "vrrp/garp.h"
+#include "vrrp/nlmon.h"
+#include "vrrp/notify.h"
+#include "vrrp/script.h"
+#include "vrrp/track.h"
+
+static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
+
+static struct addr A(const char *s) {
+	struct addr a;
+
+	assert_int_equal(addr_parse(s, &a), 0);
+	return a;
+}
+
+static void
+test_garp_arp(void **state)
+{
+	static const uint8_t want[42] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* broadcast */
+		0x02, 0x00, 0x5e, 0x10, 0x20, 0x30,
+		0x08, 0x06, /* src, ARP */
+		0x00, 0x01, 0x08, 0x00, 6,    4,
+		0x00, 0x01, /* Ethernet/IPv4 req */
+		0x02, 0x00, 0x5e, 0x10, 0x20, 0x30, /* sender MAC */
+		192,  0,    2,	  100, /* sender IP = VIP */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* target MAC */
+		192,  0,    2,	  100, /* target IP = VIP */
+	};
+	uint8_t buf[VRRP_GARP_FRAME_MAX];
+	struct addr vip = A("192.0.2.100");
+
+	assert_int_equal(vrrp_garp_build_arp(buf, mac, &vip), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
+/* RFC 1071 sum written independently of garp.c */
+static uint16_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+static void check_na(bool router)
+{
+	uint8_t buf[VRRP_GARP_FRAME_MAX], ph[40];
+	struct addr vip = A("2001:db8::100");
+	const uint8_t *ip = buf + 14, *na = buf + 54;
+	size_t n = vrrp_garp_build_na(buf, mac, &vip, router);
+
+	assert_int_equal(n, 14 + 40 + 32);
+	assert_memory_equal(buf, "\x33\x33\x00\x00\x00\x01", 6);
+	assert_memory_equal(buf + 6, mac, 6);
+	assert_int_equal(buf[12] << 8 | buf[13], 0x86dd);
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal(ip[4] << 8 | ip[5], 32); /* payload length */
+	assert_int_equal(ip[6], 58); /* ICMPv6 */
+	assert_int_equal(ip[7], 255); /* hop limit */
+	assert_memory_equal(ip + 8, &vip.u.v6, 16);
+	assert_memory_equal(ip + 24, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01",
+			    16);
+	assert_int_equal(na[0], 136); /* neighbour advertisement */
+	assert_int_equal(na[1], 0);
+	assert_int_equal(na[4], router ? 0xa0 : 0x20); /* R, S=0, O=1 */
+	assert_memory_equal(na + 8, &vip.u.v6, 16);
+	assert_int_equal(na[24], 2); /* target link-layer address */
+	assert_int_equal(na[25], 1);
+	assert_memory_equal(na + 26, mac, 6);
+	/* the checksum verifies over the pseudo-header */
+	memcpy(ph, ip + 8, 32);
+	memset(ph + 32, 0, 8);
+	ph[35] = 32;
+	ph[39] = 58;
+	assert_int_equal(sum16(na, 32, sum16(ph, 40, 0)), 0xffff);
+}
+
+static void test_garp_na(void **state)
+{
+	check_na(false);
+	check_na(true);
+}
+
+static void test_notify_line(void **state)
+{
+	char buf[64];
+
+	assert_int_equal(vrrp_notify_line(buf, sizeof(buf), "INSTANCE", "VI_1",
+					  "MASTER", 100),
+			 27);
+	assert_string_equal(buf, "INSTANCE \"VI_1\" MASTER 100\n");
+	assert_true(vrrp_notify_line(buf, sizeof(buf), "GROUP", "G1", "BACKUP",
+				     0) > 0);
+	assert_string_equal(buf, "GROUP \"G1\" BACKUP 0\n");
+	assert_int_equal(
+		vrrp_notify_line(buf, 10, "INSTANCE", "VI_1", "MASTER", 100),
+		-1);
+}
+
+struct fold_case {
+	bool up, weighted;
+	int weight;
+	bool reverse;
+	bool fault;
+	int delta;
+};
+
+static void test_track_fold(void **state)
+{
+	static const struct fold_case cases[] = {
+		{ true, false, 0, false, false, 0 }, /* unweighted, up */
+		{ false, false, 0, false, true, 0 }, /* unweighted, down */
+		{ false, true, 0, false, true, 0 }, /* weight 0: FAULT */
+		{ true, true, 0, true, true, 0 }, /* 0 reverse: FAULT up */
+		{ false, true, 0, true, false, 0 },
+		{ true, true, 10, false, false, 10 }, /* + while up */
+		{ false, true, 10, false, false, 0 },
+		{ true, true, -20, false, false, 0 }, /* - while down */
+		{ false, true, -20, false, false, -20 },
+		{ true, true, 10, true, false, -10 }, /* reverse: - while up */
+		{ false, true, 10, true, false, 0 },
+		{ true, true, -20, true, false, 0 }, /* reverse: + while down */
+		{ false, true, -20, true, false, 20 },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct fold_case *c = &cases[k];
+		bool fault = false;
+		int delta = 0;
+
+		vrrp_track_fold(c->up, c->weighted, c->weight, c->reverse,
+				&fault, &delta);
+		assert_int_equal(fault, c->fault);
+		assert_int_equal(delta, c->delta);
+	}
+}
+
+static void test_track_priority(void **state)
+{
+	assert_int_equal(vrrp_track_priority(100, 0), 100);
+	assert_int_equal(vrrp_track_priority(100, 50), 150);
+	assert_int_equal(vrrp_track_priority(100, 200), 254);
+	assert_int_equal(vrrp_track_priority(100, -150), 1);
+	assert_int_equal(vrrp_track_priority(255, -50), 255); /* owner */
+}
+
+static void test_script_split(void **state)
+{
+	size_t n;
+	char **v = vrrp_script_split("/bin/echo \"a b\" 'c d' e\\ f  g", &n);
+
+	assert_non_null(v);
+	assert_int_equal(n, 5);
+	assert_string_equal(v[0], "/bin/echo");
+	assert_string_equal(v[1], "a b");
+	assert_string_equal(v[2], "c d");
+	assert_string_equal(v[3], "e f");
+	assert_string_equal(v[4], "g");
+	assert_null(v[5]);
+	free(v);
+	assert_null(vrrp_script_split("   ", &n));
+	v = vrrp_script_split("x ''", &n);
+	assert_non_null(v);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1], "");
+	free(v);
+}
+
+static void test_script_path_safe(void **state)
+{
+	char dir[] = "/tmp/dd-vrrp-io.XXXXXX", file[64];
+	FILE *f;
+
+	/* root-owned system paths (only meaningful when they are) */
+	if (getuid() == 0)
+		assert_int_equal(vrrp_script_path_safe("/bin/sh -c true"), 1);
+	assert_int_equal(vrrp_script_path_safe("sh -c true"),
+			 vrrp_script_path_safe("/bin/sh"));
+	assert_int_equal(vrrp_script_path_safe("/nonexistent/x arg"), -1);
+	assert_int_equal(vrrp_script_path_safe("no-such-program-dd"), -1);
+	/* anything under the world-writable /tmp is not safe */
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/s.sh", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(vrrp_script_path_safe(file), 0);
+	unlink(file);
+	rmdir(dir);
+}
+
+struct seen {
+	int links, dels;
+	unsigned ifindex;
+	char ifname[IFNAMSIZ];
+	bool up;
+	struct addr a;
+};
+
+static void seen_link(void *arg, unsigned ifindex, const char *ifname, bool up)
+{
+	struct seen *s = arg;
+
+	s->links++;
+	s->ifindex = ifindex;
+	strncpy(s->ifname, ifname, sizeof(s->ifname) - 1);
+	s->up = up;
+}
+
+static void seen_del(void *arg, unsigned ifindex, const struct addr *a)
+{
+	struct seen *s = arg;
+
+	s->dels++;
+	s->ifindex = ifindex;
+	s->a = *a;
+}
+
+static const struct vrrp_nlmon_ops seen_ops = { seen_link, seen_del };
+
+static void test_nlmon_parse(void **state)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	struct ifaddrmsg *ifa;
+	struct seen s = { 0 };
+	struct addr v6 = A("2001:db8::100");
+	size_t len;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 7;
+	ifi->ifi_flags = IFF_UP | IFF_RUNNING;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	len = nlh->nlmsg_len;
+	nlh = (struct nlmsghdr *)(buf + len);
+	nlh = mnl_nlmsg_put_header(nlh);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 7;
+	ifi->ifi_flags = IFF_UP; /* no carrier */
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "eth0");
+	len += nlh->nlmsg_len;
+	assert_int_equal(vrrp_nlmon_parse(buf, len, &seen_ops, &s), 2);
+	assert_int_equal(s.links, 2);
+	assert_int_equal(s.ifindex, 7);
+	assert_string_equal(s.ifname, "eth0");
+	assert_false(s.up);
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_DELADDR;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = 128;
+	ifa->ifa_index = 3;
+	mnl_attr_put(nlh, IFA_ADDRESS, 16, &v6.u.v6);
+	assert_int_equal(vrrp_nlmon_parse(buf, nlh->nlmsg_len, &seen_ops, &s),
+			 1);
+	assert_int_equal(s.dels, 1);
+	assert_int_equal(s.ifindex, 3);
+	assert_true(addr_eq(&s.a, &v6));
+
+	/* a truncated buffer is refused, not read past its end */
+	assert_int_equal(vrrp_nlmon_parse(buf, 10, &seen_ops, &s), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_garp_arp),
+		cmocka_unit_test(test_garp_na),
+		cmocka_unit_test(test_notify_line),
+		cmocka_unit_test(test_track_fold),
+		cmocka_unit_test(test_track_priority),
+		cmocka_unit_test(test_script_split),
+		cmocka_unit_test(test_script_path_safe),
+		cmocka_unit_test(test_nlmon_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
