@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "checker/genhash.h"
+#include "daemon/realserver.h"
 #include "ctl_print.h"
 
 #define CTL_DEFAULT_CONTROL RUNSTATEDIR "/directord/control"
@@ -47,6 +48,9 @@ static void usage(FILE *f)
 		"  genhash -s SERVER -p PORT -u PATH [-S] [-V VHOST] "
 		"[-P 1.0|1.0C|1.1]\n"
 		"          [-t SECONDS] [-v]\n"
+		"  realserver prepare|check --vip ADDR [--apply] [--dev IF]\n"
+		"                      what an LVS-DR real server needs (VIP on lo,\n"
+		"                      arp_ignore, arp_announce)\n"
 		"                      MD5 of a URL's body, for "
 		"HTTP_GET/SSL_GET "
 		"digest\n"
@@ -235,6 +239,9 @@ int main(int argc, char **argv)
 	/* keepalived's genhash, built in: talks to the web server, not to us */
 	if (!strcmp(cmd, "genhash"))
 		return chk_genhash_main(argc - optind + 1, argv + optind - 1);
+	/* LVS-DR real-server preparation: local, no daemon needed */
+	if (!strcmp(cmd, "realserver"))
+		return ctl_realserver_main(argc - optind + 1, argv + optind - 1);
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
 	if (!strcmp(cmd, "status") && optind < argc &&
