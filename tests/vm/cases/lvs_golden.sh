@@ -1,4 +1,5 @@
 #!/bin/bash
+# vm-timeout: 900
 # lvs_golden - inside the VM: for every tests/vm/golden/NAME.conf, directord
 # programs exactly NAME.expected (sorted `ipvsadm -Sn`, thresholds,
 # timeouts), SIGTERM removes its entries, and keepalived run on the same
