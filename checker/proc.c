@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/wait.h>
 
+#include "cfg_snap.h"
 #include "evloop.h"
 #include "ipc.h"
 #include "log.h"
@@ -93,10 +94,9 @@ static void proc_ready(struct chk_engine *e, uint32_t generation, int ok,
 	chk_proc_send(e, IPC_READY, &r, sizeof(r));
 }
 
-static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl)
+static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl,
+			int snapfd)
 {
-	struct cfg_opts opts = { .config_id = rl->config_id[0] ? rl->config_id :
-								 NULL };
 	struct cfg_diag diag = { 0 };
 	char path[sizeof(rl->path) + 1], err[256] = "";
 	struct chk_gen *g;
@@ -104,7 +104,10 @@ static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl)
 	size_t i;
 
 	snprintf(path, sizeof(path), "%.*s", (int)sizeof(rl->path), rl->path);
-	c = cfg_load(path, &opts, &diag);
+	/* the snapshot core validated: this process may not be able to read
+	 * the files (it runs unprivileged) */
+	c = cfg_load_snapfd(path, rl->config_id[0] ? rl->config_id : NULL,
+			    snapfd, &diag);
 	if (!c) {
 		for (i = 0; i < diag.n_msgs; i++) {
 			if (diag.msgs[i].sev == CFG_ERR) {
@@ -137,11 +140,12 @@ static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl)
 	proc_ready(e, rl->generation, 1, NULL);
 }
 
-static void proc_msg(struct chk_engine *e, const struct ipc_msg *m)
+static void proc_msg(struct chk_engine *e, const struct ipc_msg *m,
+		     int snapfd)
 {
 	switch (m->hdr.type) {
 	case IPC_RELOAD:
-		proc_reload(e, &m->u.reload);
+		proc_reload(e, &m->u.reload, snapfd);
 		break;
 	case IPC_STOP:
 		log_info("checker: stopping at core's request");
@@ -169,14 +173,14 @@ static void proc_ipc(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
 	struct chk_engine *e = arg;
 	static struct ipc_msg m;
-	int i, r;
+	int i, r, snapfd;
 
 	if (events & EPOLLOUT)
 		proc_flush(e);
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	for (i = 0; i < 64; i++) {
-		r = ipc_recv(fd, &m);
+		r = ipc_recv_fd(fd, &m, &snapfd);
 		if (r == 0)
 			return;
 		if (r == -2)
@@ -188,7 +192,9 @@ static void proc_ipc(struct ev_loop *l, int fd, uint32_t events, void *arg)
 			ev_stop(l);
 			return;
 		}
-		proc_msg(e, &m);
+		proc_msg(e, &m, snapfd);
+		if (snapfd >= 0)
+			close(snapfd);
 	}
 }
 

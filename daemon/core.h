@@ -45,6 +45,7 @@ enum core_child_id { CORE_VRRP, CORE_CHECKER, CORE_N_CHILDREN };
 /* an outgoing message waiting for the child's socket to drain */
 struct core_outmsg {
 	struct core_outmsg *next;
+	int passfd; /* owned by the queue; -1 for none */
 	uint16_t type;
 	uint32_t len;
 	uint8_t payload[];
@@ -192,6 +193,19 @@ unsigned sup_restart_delay_s(uint64_t lived_us, unsigned *quick_deaths);
  */
 int sup_send(struct core *c, enum core_child_id id, uint16_t type,
 	     const void *payload, uint32_t len);
+
+/**
+ * sup_send_fd - sup_send with a file descriptor attached (SCM_RIGHTS).
+ * @c: the core
+ * @id: the child
+ * @type: enum ipc_type
+ * @payload: the payload
+ * @len: its size
+ * @passfd: descriptor to pass; the caller keeps (and closes) its copy
+ * Returns 0, or -1 when the child is not connected or the queue is full.
+ */
+int sup_send_fd(struct core *c, enum core_child_id id, uint16_t type,
+		const void *payload, uint32_t len, int passfd);
 
 /**
  * sup_any_running - true while some child process exists.

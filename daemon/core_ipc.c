@@ -26,17 +26,19 @@ static void on_ready(struct core *c, struct core_child *ch,
 	ch->ready_generation = r->generation;
 	ch->ready_ok = r->ok == 1;
 	snprintf(ch->ready_error, sizeof(ch->ready_error), "%s", r->error);
-	if (ch->ready_ok)
-		log_info("%s process ready (generation %u)", ch->name,
-			 r->generation);
-	if (ch->ready_ok && ch == &c->child[CORE_CHECKER] &&
-	    r->generation == c->generation) {
-		/* the channel is ordered: no older report can follow */
-		cfg_free(c->prev_cfg);
-		c->prev_cfg = NULL;
-	} else
+	if (!ch->ready_ok) {
 		log_err("%s process refused generation %u: %s", ch->name,
 			r->generation, r->error);
+	} else {
+		log_info("%s process ready (generation %u)", ch->name,
+			 r->generation);
+		if (ch == &c->child[CORE_CHECKER] &&
+		    r->generation == c->generation) {
+			/* the channel is ordered: no older report can follow */
+			cfg_free(c->prev_cfg);
+			c->prev_cfg = NULL;
+		}
+	}
 	/*
 	 * The checker runs unprivileged and may be unable to re-read a file
 	 * core could read (mode 0600, private directory). It keeps no state

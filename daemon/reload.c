@@ -1,17 +1,21 @@
 /*
  * reload.c - SIGHUP / `directorctl reload`: parse and validate the file;
  * on any error keep the running configuration and record every error; on
- * success move to the next generation: children re-read the file
- * (IPC_RELOAD, answered by IPC_READY), the forwarding table reconciles,
+ * success move to the next generation: children load the bytes core
+ * validated, passed as a sealed snapshot with IPC_RELOAD (answered by
+ * IPC_READY), the forwarding table reconciles,
  * children whose part appeared or disappeared start or stop.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "cfg_snap.h"
 #include "core.h"
 #include "log.h"
 #include "lvs.h"
@@ -64,7 +68,8 @@ void reload_result_from_diag(struct core_reload_result *r,
 }
 
 /* tell_child - move child @id to the new generation (or start/stop it). */
-static void tell_child(struct core *c, enum core_child_id id, bool want)
+static void tell_child(struct core *c, enum core_child_id id, bool want,
+		       int snapfd)
 {
 	struct core_child *ch = &c->child[id];
 	struct ipc_reload r;
@@ -90,7 +95,7 @@ static void tell_child(struct core *c, enum core_child_id id, bool want)
 	snprintf(r.path, sizeof(r.path), "%s", c->opts.config);
 	snprintf(r.config_id, sizeof(r.config_id), "%s",
 		 c->opts.config_id ? c->opts.config_id : "");
-	if (sup_send(c, id, IPC_RELOAD, &r, sizeof(r)) < 0) {
+	if (sup_send_fd(c, id, IPC_RELOAD, &r, sizeof(r), snapfd) < 0) {
 		/* the channel is gone: the process is ending; it restarts
 		 * with the new generation */
 		log_warn("%s process: cannot send RELOAD; it restarts with "
@@ -101,8 +106,11 @@ static void tell_child(struct core *c, enum core_child_id id, bool want)
 
 int reload_run(struct core *c)
 {
-	struct cfg_opts co = { .config_id = c->opts.config_id };
+	struct cfg_snap snap = { 0 };
+	struct cfg_opts co = { .config_id = c->opts.config_id,
+			       .record = &snap };
 	struct cfg_diag d = { 0 };
+	int snapfd = -1;
 	struct core_health *h = NULL;
 	struct cfg *n, *old;
 	char buf[1024];
@@ -138,11 +146,18 @@ int reload_run(struct core *c)
 	reload_result_from_diag(&c->last_reload, &d, n != NULL);
 	cfg_diag_free(&d);
 	if (!n) {
+		cfg_snap_free(&snap);
 		log_err("reload refused (%zu errors): keeping generation %u",
 			c->last_reload.n_errors, c->generation);
 		sd_notify_state("READY=1");
 		return -1;
 	}
+	snapfd = cfg_snap_memfd(&snap);
+	if (snapfd < 0)
+		log_warn("reload: cannot seal the configuration for the "
+			 "children (%s): they re-read %s",
+			 strerror(errno), c->opts.config);
+	cfg_snap_free(&snap);
 	health_carry(h, c->health, n, c->cfg);
 	old = c->cfg;
 	health_free(c->health);
@@ -153,7 +168,9 @@ int reload_run(struct core *c)
 		log_warn("forwarding table: some operations failed; retrying");
 	for (i = 0; i < CORE_N_CHILDREN; i++)
 		tell_child(c, (enum core_child_id)i,
-			   sup_wanted(c, c->cfg, (enum core_child_id)i));
+			   sup_wanted(c, c->cfg, (enum core_child_id)i), snapfd);
+	if (snapfd >= 0)
+		close(snapfd); /* each queued message holds its own copy */
 	cfg_free(c->prev_cfg);
 	c->prev_cfg = old;
 	if (!c->child[CORE_CHECKER].wanted) {

@@ -118,6 +118,8 @@ static void outq_free(struct core_child *ch)
 		struct core_outmsg *m = ch->outq;
 
 		ch->outq = m->next;
+		if (m->passfd >= 0)
+			close(m->passfd);
 		free(m);
 	}
 	ch->outq_tail = &ch->outq;
@@ -131,7 +133,8 @@ static void outq_flush(struct core_child *ch)
 	while (ch->outq) {
 		struct core_outmsg *m = ch->outq;
 
-		if (ipc_send(ch->fd, m->type, m->payload, m->len) < 0) {
+		if (ipc_send_fd(ch->fd, m->type, m->payload, m->len,
+				m->passfd) < 0) {
 			if (errno == EAGAIN)
 				return;
 			log_err("%s process: send %s: %s", ch->name,
@@ -141,6 +144,8 @@ static void outq_flush(struct core_child *ch)
 		if (!ch->outq)
 			ch->outq_tail = &ch->outq;
 		ch->outq_len--;
+		if (m->passfd >= 0)
+			close(m->passfd);
 		free(m);
 	}
 	if (ev_fd_mod(c->loop, ch->fd, EPOLLIN) < 0)
@@ -150,6 +155,12 @@ static void outq_flush(struct core_child *ch)
 int sup_send(struct core *c, enum core_child_id id, uint16_t type,
 	     const void *payload, uint32_t len)
 {
+	return sup_send_fd(c, id, type, payload, len, -1);
+}
+
+int sup_send_fd(struct core *c, enum core_child_id id, uint16_t type,
+		const void *payload, uint32_t len, int passfd)
+{
 	struct core_child *ch = &c->child[id];
 	struct core_outmsg *m;
 
@@ -158,7 +169,7 @@ int sup_send(struct core *c, enum core_child_id id, uint16_t type,
 		return -1;
 	}
 	if (!ch->outq) {
-		if (ipc_send(ch->fd, type, payload, len) == 0)
+		if (ipc_send_fd(ch->fd, type, payload, len, passfd) == 0)
 			return 0;
 		if (errno != EAGAIN) {
 			log_err("%s process: send %s: %s", ch->name,
@@ -176,6 +187,16 @@ int sup_send(struct core *c, enum core_child_id id, uint16_t type,
 	if (!m)
 		return -1;
 	m->next = NULL;
+	m->passfd = -1;
+	if (passfd >= 0) {
+		m->passfd = fcntl(passfd, F_DUPFD_CLOEXEC, 0);
+		if (m->passfd < 0) {
+			log_err("%s process: dup for %s: %s", ch->name,
+				ipc_type_name(type), strerror(errno));
+			free(m);
+			return -1;
+		}
+	}
 	m->type = type;
 	m->len = len;
 	if (len)

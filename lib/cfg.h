@@ -404,8 +404,14 @@ struct cfg_diag {
 	size_t n_errors;
 };
 
+struct cfg_snap;
+
 struct cfg_opts {
 	const char *config_id; /* for @ID lines; NULL: short hostname */
+	/* when set, every file read and include expanded is added here */
+	struct cfg_snap *record;
+	/* when set, files and includes come from here, never from disk */
+	const struct cfg_snap *replay;
 };
 
 /**

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cfg_int.h"
+#include "cfg_snap.h"
 
 #define LEX_MAX_DEPTH 32 /* include nesting */
 #define LEX_MAX_EXPAND 32 /* nested $NAME expansions (catches loops) */
@@ -100,6 +101,26 @@ static void push_file(struct cfg_lex *lx, const char *path, int level,
 		f->from = *from;
 }
 
+/* Take the file from the snapshot being replayed. */
+static int replay_file(struct cfg_lex *lx, struct lex_file *f)
+{
+	const struct cfg_snap_ent *e =
+		cfg_snap_find(lx->x->replay, CFG_SNAP_FILE, f->name);
+
+	if (!e) {
+		cfg_msg_at(lx->x, CFG_ERR, f->level ? &f->from : NULL,
+			   "cannot open %s%s: not in the validated snapshot",
+			   f->level ? "include file " : "", f->name);
+		return -1;
+	}
+	f->buf = malloc(e->len + 1);
+	if (!f->buf)
+		abort();
+	memcpy(f->buf, e->data, e->len + 1); /* data is NUL-terminated */
+	f->len = e->len;
+	return 0;
+}
+
 /* Read the whole file; errors are reported at the include line. */
 static int load_file(struct cfg_lex *lx, struct lex_file *f)
 {
@@ -108,6 +129,8 @@ static int load_file(struct cfg_lex *lx, struct lex_file *f)
 	FILE *fp;
 	size_t n;
 
+	if (lx->x->replay)
+		return replay_file(lx, f);
 	fp = fopen(f->name, "r");
 	if (!fp) {
 		cfg_msg_at(lx->x, CFG_ERR, at, "cannot open %s%s: %s",
@@ -137,7 +160,45 @@ static int load_file(struct cfg_lex *lx, struct lex_file *f)
 	fclose(fp);
 	f->buf[n] = '\0';
 	f->len = n;
+	if (lx->x->record)
+		cfg_snap_add(lx->x->record, CFG_SNAP_FILE, f->name, f->buf, n);
 	return 0;
+}
+
+/* Push the recorded matches of @path in reverse, so the first is read
+ * first; an unrecorded pattern matched nothing when core read it. */
+static void replay_glob(struct cfg_lex *lx, const char *path, int level,
+			const struct cfg_loc *loc, const char *pattern)
+{
+	const struct cfg_snap_ent *e =
+		cfg_snap_find(lx->x->replay, CFG_SNAP_GLOB, path);
+	const char **v = NULL, *p;
+	size_t n = 0;
+
+	if (!e || !e->len) {
+		cfg_msg_at(lx->x, CFG_WARN, loc,
+			   "include '%s' matches no file", pattern);
+		return;
+	}
+	for (p = e->data; p < e->data + e->len; p += strlen(p) + 1)
+		*(const char **)cfg_push(&v, &n, sizeof(*v)) = p;
+	while (n-- > 0)
+		push_file(lx, v[n], level, loc);
+	free(v);
+}
+
+/* Record the matches of @path, NUL-ended, in glob's sorted order. */
+static void record_glob(struct cfg_lex *lx, const char *path,
+			const glob_t *g)
+{
+	struct lex_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; g && i < g->gl_pathc; i++)
+		buf_add(&b, g->gl_pathv[i], strlen(g->gl_pathv[i]) + 1);
+	cfg_snap_add(lx->x->record, CFG_SNAP_GLOB, path, b.s ? b.s : "",
+		     b.len);
+	free(b.s);
 }
 
 static bool has_glob_chars(const char *s)
@@ -177,7 +238,13 @@ static void do_include(struct cfg_lex *lx, const char *pattern,
 		push_file(lx, path, level + 1, &loc);
 		return;
 	}
+	if (lx->x->replay) {
+		replay_glob(lx, path, level + 1, &loc, pattern);
+		return;
+	}
 	rc = glob(path, GLOB_BRACE, NULL, &g);
+	if (lx->x->record && (rc == 0 || rc == GLOB_NOMATCH))
+		record_glob(lx, path, rc == 0 ? &g : NULL);
 	if (rc == GLOB_NOMATCH) {
 		cfg_msg_at(lx->x, CFG_WARN, &loc,
 			   "include '%s' matches no file", pattern);

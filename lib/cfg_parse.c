@@ -293,6 +293,10 @@ struct cfg *cfg_load(const char *path, const struct cfg_opts *opts,
 
 	memset(diag, 0, sizeof(*diag));
 	x.diag = diag;
+	if (opts) {
+		x.record = opts->record;
+		x.replay = opts->replay;
+	}
 	x.c = cfg_xcalloc(1, sizeof(*x.c));
 	x.c->path = cfg_xstrdup(path);
 	global_defaults(&x.c->global);

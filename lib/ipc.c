@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "ipc.h"
 #include "log.h"
@@ -143,12 +144,22 @@ int ipc_validate(const void *buf, size_t n, const char **why)
 
 int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len)
 {
+	return ipc_send_fd(fd, type, payload, len, -1);
+}
+
+int ipc_send_fd(int fd, uint16_t type, const void *payload, uint32_t len,
+		int passfd)
+{
 	struct ipc_hdr h = { .version = IPC_VERSION, .type = type, .len = len };
 	struct iovec iov[2] = {
 		{ .iov_base = &h, .iov_len = sizeof(h) },
 		{ .iov_base = (void *)payload, .iov_len = len },
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
 	size_t total = sizeof(h) + len;
 	const char *why;
 	bool waited = false;
@@ -164,6 +175,18 @@ int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len)
 			ipc_type_name(type), why);
 		errno = EINVAL;
 		return -1;
+	}
+	if (passfd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = sizeof(cm.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &passfd, sizeof(int));
 	}
 	for (;;) {
 		ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
@@ -190,15 +213,66 @@ int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len)
 
 int ipc_recv(int fd, struct ipc_msg *m)
 {
+	return ipc_recv_fd(fd, m, NULL);
+}
+
+/* The descriptor that came with a message, or -1; a stray extra one (a
+ * peer bug) is closed so that it cannot leak. */
+static int take_fd(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	int got = -1;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t i, n;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(f));
+			if (got < 0)
+				got = f;
+			else
+				close(f);
+		}
+	}
+	return got;
+}
+
+int ipc_recv_fd(int fd, struct ipc_msg *m, int *passfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	struct iovec iov = { .iov_base = m, .iov_len = sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cm.buf,
+			     .msg_controllen = sizeof(cm.buf) };
 	const char *why;
 	ssize_t n;
+	int got;
 
+	if (passfd)
+		*passfd = -1;
 	do
-		n = recv(fd, m, sizeof(*m), MSG_DONTWAIT | MSG_TRUNC);
+		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	got = take_fd(&mh);
+	if (n > 0 && (passfd == NULL || (mh.msg_flags & MSG_CTRUNC))) {
+		if (got >= 0)
+			close(got);
+		got = -1;
+	}
 	if (n == 0) {
+		if (got >= 0)
+			close(got);
 		errno = EPIPE;
 		return -1;
 	}
@@ -206,14 +280,20 @@ int ipc_recv(int fd, struct ipc_msg *m)
 		log_err("ipc: malformed message dropped (bug): %zd bytes, "
 			"larger than IPC_MAX",
 			n);
-		return -2;
+		goto drop;
 	}
 	if (ipc_validate(m, (size_t)n, &why) < 0) {
 		log_err("ipc: malformed message dropped (bug): %s (%zd bytes)",
 			why, n);
-		return -2;
+		goto drop;
 	}
+	if (passfd)
+		*passfd = got;
 	return 1;
+drop:
+	if (got >= 0)
+		close(got);
+	return -2;
 }
 
 int ipc_pair(int sv[2])

@@ -104,6 +104,19 @@ int ipc_validate(const void *buf, size_t n, const char **why);
 int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len);
 
 /**
+ * ipc_send_fd - send one message with a file descriptor attached.
+ * @fd: the socketpair end
+ * @type: enum ipc_type
+ * @payload: the payload (may be NULL when @len is 0)
+ * @len: payload size; must match the table
+ * @passfd: descriptor to pass (SCM_RIGHTS), or -1 for none; the caller
+ *          keeps its own copy
+ * Returns 0, or -1 with errno set.
+ */
+int ipc_send_fd(int fd, uint16_t type, const void *payload, uint32_t len,
+		int passfd);
+
+/**
  * ipc_recv - receive and validate one message.
  * @fd: the socketpair end (non-blocking)
  * @m: receives the message
@@ -112,6 +125,16 @@ int ipc_send(int fd, uint16_t type, const void *payload, uint32_t len);
  * (already logged and dropped).
  */
 int ipc_recv(int fd, struct ipc_msg *m);
+
+/**
+ * ipc_recv_fd - ipc_recv that also takes a passed file descriptor.
+ * @fd: the socketpair end (non-blocking)
+ * @m: receives the message
+ * @passfd: receives the descriptor that came with the message (close-on-
+ *          exec), or -1; when NULL, any such descriptor is closed
+ * Returns as ipc_recv; *@passfd is -1 unless 1 is returned.
+ */
+int ipc_recv_fd(int fd, struct ipc_msg *m, int *passfd);
 
 /**
  * ipc_type_name - a message type's name for log lines.

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "cfg_snap.h"
 #include "evloop.h"
 #include "garp.h"
 #include "instance.h"
@@ -226,10 +227,9 @@ static int apply(struct vrrp_proc *p, struct cfg *nc)
 	return 0;
 }
 
-static void do_reload(struct vrrp_proc *p, const struct ipc_reload *r)
+static void do_reload(struct vrrp_proc *p, const struct ipc_reload *r,
+		      int snapfd)
 {
-	struct cfg_opts o = { .config_id =
-				      r->config_id[0] ? r->config_id : NULL };
 	struct cfg_diag d = { 0 };
 	char err[256] = "";
 	struct cfg *nc;
@@ -238,7 +238,9 @@ static void do_reload(struct vrrp_proc *p, const struct ipc_reload *r)
 		ready(p, r->generation, false, "the VRRP process is stopping");
 		return;
 	}
-	nc = cfg_load(r->path, &o, &d);
+	/* the snapshot core validated, so an edit since cannot slip in */
+	nc = cfg_load_snapfd(r->path, r->config_id[0] ? r->config_id : NULL,
+			     snapfd, &d);
 	if (!nc) {
 		size_t k;
 
@@ -322,10 +324,10 @@ static void ipc_read(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
 	struct vrrp_proc *p = arg;
 	static struct ipc_msg m;
-	int i, rc;
+	int i, rc, snapfd;
 
 	for (i = 0; i < 16; i++) {
-		rc = ipc_recv(fd, &m);
+		rc = ipc_recv_fd(fd, &m, &snapfd);
 		if (rc == 0)
 			return;
 		if (rc == -2)
@@ -337,9 +339,11 @@ static void ipc_read(struct ev_loop *l, int fd, uint32_t events, void *arg)
 		}
 		switch (m.hdr.type) {
 		case IPC_RELOAD:
-			do_reload(p, &m.u.reload);
+			do_reload(p, &m.u.reload, snapfd);
 			break;
 		case IPC_STOP:
+			if (snapfd >= 0)
+				close(snapfd);
 			do_stop(p);
 			return;
 		case IPC_STEPDOWN:
@@ -351,6 +355,8 @@ static void ipc_read(struct ev_loop *l, int fd, uint32_t events, void *arg)
 				ipc_type_name(m.hdr.type));
 			break;
 		}
+		if (snapfd >= 0)
+			close(snapfd);
 	}
 }
 

@@ -246,6 +246,13 @@ if wait_until 5 gen3; then
 else
 	tap_fail "core: SIGHUP reloads (generation 3)" "$(jget "s['daemon']['config']")"
 fi
+# accepted generations are logged as ready, never as refused
+if grep -q "refused generation [23]" "$NS_TMP/core.log"; then
+	tap_fail "core: accepted reloads not logged as refused" \
+		"$(grep "refused generation" "$NS_TMP/core.log" | head -2 | tr '\n' ' ')"
+else
+	tap_ok "core: accepted reloads not logged as refused"
+fi
 
 # ---- malformed control requests --------------------------------------------
 check_error() {

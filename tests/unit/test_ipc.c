@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,6 +224,56 @@ static void test_roundtrip(void **state)
 	close(sv[1]);
 }
 
+/* number of open descriptors of this process */
+static int open_fds(void)
+{
+	int n = 0, fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+/* a descriptor travels with its message; one sent to a receiver that did
+ * not ask for it is closed, not leaked */
+static void test_fd_passing(void **state)
+{
+	struct ipc_reload rl = { .generation = 3, .path = "/x" };
+	static struct ipc_msg m;
+	int sv[2], pfd[2], got = 7, base;
+	char c = 0;
+
+	assert_int_equal(ipc_pair(sv), 0);
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(
+		ipc_send_fd(sv[0], IPC_RELOAD, &rl, sizeof(rl), pfd[1]), 0);
+	assert_int_equal(ipc_send(sv[0], IPC_STOP, NULL, 0), 0);
+	assert_int_equal(ipc_recv_fd(sv[1], &m, &got), 1);
+	assert_int_equal(m.hdr.type, IPC_RELOAD);
+	assert_int_equal(m.u.reload.generation, 3);
+	assert_true(got >= 0 && got != pfd[1]);
+	assert_true(fcntl(got, F_GETFD) & FD_CLOEXEC);
+	/* the same pipe: a byte written through it arrives at our end */
+	assert_int_equal(write(got, "z", 1), 1);
+	assert_int_equal(read(pfd[0], &c, 1), 1);
+	assert_int_equal(c, 'z');
+	close(got);
+	assert_int_equal(ipc_recv_fd(sv[1], &m, &got), 1);
+	assert_int_equal(m.hdr.type, IPC_STOP);
+	assert_int_equal(got, -1);
+
+	base = open_fds();
+	assert_int_equal(
+		ipc_send_fd(sv[0], IPC_RELOAD, &rl, sizeof(rl), pfd[1]), 0);
+	assert_int_equal(ipc_recv(sv[1], &m), 1);
+	assert_int_equal(open_fds(), base);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_send_refuses_bad(void **state)
 {
 	struct ipc_name nm = { .name = "VI_1" };
@@ -293,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_fd_passing),
 		cmocka_unit_test(test_send_refuses_bad),
 		cmocka_unit_test(test_recv_malformed),
 		cmocka_unit_test(test_recv_closed_peer),

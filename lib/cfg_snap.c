@@ -1,0 +1,154 @@
+/*
+ * cfg_snap.c - record, look up, encode and decode configuration snapshots.
+ * Encoding: "DDCS1\n", then per entry a kind byte, the key length and the
+ * data length as 4-byte little-endian numbers, the key, the data.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_snap.h"
+
+static const char magic[6] = "DDCS1\n";
+
+#define SNAP_MAX_KEY 4096
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *dup_bytes(const void *p, size_t n)
+{
+	char *d = xmalloc(n + 1);
+
+	if (n)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
+void cfg_snap_add(struct cfg_snap *s, enum cfg_snap_kind kind, const char *key,
+		  const void *data, size_t len)
+{
+	struct cfg_snap_ent *e;
+
+	if ((s->n & (s->n - 1)) == 0) {
+		/* grow at powers of two */
+		void *p = realloc(s->ents, (s->n ? 2 * s->n : 4) * sizeof(*e));
+
+		if (!p)
+			abort();
+		s->ents = p;
+	}
+	e = &s->ents[s->n++];
+	e->kind = kind;
+	e->key = dup_bytes(key, strlen(key));
+	e->data = dup_bytes(data, len);
+	e->len = len;
+}
+
+const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
+					 enum cfg_snap_kind kind,
+					 const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->ents[i].kind == kind && !strcmp(s->ents[i].key, key))
+			return &s->ents[i];
+	return NULL;
+}
+
+static void put32(char *p, size_t v)
+{
+	p[0] = (char)(v & 0xff);
+	p[1] = (char)((v >> 8) & 0xff);
+	p[2] = (char)((v >> 16) & 0xff);
+	p[3] = (char)((v >> 24) & 0xff);
+}
+
+static size_t get32(const unsigned char *p)
+{
+	return (size_t)p[0] | (size_t)p[1] << 8 | (size_t)p[2] << 16 |
+	       (size_t)p[3] << 24;
+}
+
+char *cfg_snap_encode(const struct cfg_snap *s, size_t *len)
+{
+	size_t i, n = sizeof(magic), k;
+	char *buf, *p;
+
+	for (i = 0; i < s->n; i++)
+		n += 9 + strlen(s->ents[i].key) + s->ents[i].len;
+	buf = p = xmalloc(n);
+	memcpy(p, magic, sizeof(magic));
+	p += sizeof(magic);
+	for (i = 0; i < s->n; i++) {
+		k = strlen(s->ents[i].key);
+		*p++ = (char)s->ents[i].kind;
+		put32(p, k);
+		put32(p + 4, s->ents[i].len);
+		p += 8;
+		memcpy(p, s->ents[i].key, k);
+		p += k;
+		if (s->ents[i].len)
+			memcpy(p, s->ents[i].data, s->ents[i].len);
+		p += s->ents[i].len;
+	}
+	*len = n;
+	return buf;
+}
+
+int cfg_snap_decode(struct cfg_snap *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf, *end = p + len;
+
+	memset(s, 0, sizeof(*s));
+	if (len < sizeof(magic) || memcmp(p, magic, sizeof(magic)))
+		return -1;
+	p += sizeof(magic);
+	while (p < end) {
+		size_t klen, dlen;
+		int kind;
+		char *key;
+
+		if ((size_t)(end - p) < 9)
+			goto bad;
+		kind = p[0];
+		klen = get32(p + 1);
+		dlen = get32(p + 5);
+		p += 9;
+		if ((kind != CFG_SNAP_FILE && kind != CFG_SNAP_GLOB) ||
+		    klen == 0 || klen > SNAP_MAX_KEY ||
+		    klen > (size_t)(end - p) ||
+		    dlen > (size_t)(end - p) - klen || memchr(p, '\0', klen))
+			goto bad;
+		key = dup_bytes(p, klen);
+		cfg_snap_add(s, (enum cfg_snap_kind)kind, key, p + klen, dlen);
+		free(key);
+		p += klen + dlen;
+	}
+	return 0;
+bad:
+	cfg_snap_free(s);
+	return -1;
+}
+
+void cfg_snap_free(struct cfg_snap *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++) {
+		free(s->ents[i].key);
+		free(s->ents[i].data);
+	}
+	free(s->ents);
+	memset(s, 0, sizeof(*s));
+}
