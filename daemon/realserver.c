@@ -90,21 +90,27 @@ const char *rs_item_cmd(const struct rs_item *it, char *buf, size_t len)
 
 /* ---- reading the host ---- */
 
+/* first_line - the first line of a small /proc or /sys file into @buf. */
+static int first_line(const char *path, char *buf, int len)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
 static int sysctl_read(const char *ifname, const char *key, int *val)
 {
 	char path[128], buf[32];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname,
 		 key);
-	f = fopen(path, "r");
-	if (!f)
+	if (first_line(path, buf, sizeof(buf)) < 0)
 		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	*val = atoi(buf);
 	return 0;
 }
@@ -129,17 +135,10 @@ static int sysctl_write(const char *ifname, const char *key, int val)
 static int link_is_up(const char *ifname)
 {
 	char path[128], buf[32];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", ifname);
-	f = fopen(path, "r");
-	if (!f)
+	if (first_line(path, buf, sizeof(buf)) < 0)
 		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	return (strtoul(buf, NULL, 16) & IFF_UP) != 0;
 }
 
