@@ -4,8 +4,8 @@
 set -u
 PKGS="build-essential autoconf automake libtool pkg-config
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libmnl-dev libjson-c-dev libssl-dev
-libcmocka-dev clang iproute2 nftables tcpdump tshark keepalived ipvsadm
-qemu-system-x86 busybox-static kmod cpio openssl python3 procps psmisc"
+libcmocka-dev clang libclang-rt-dev iproute2 nftables tcpdump tshark keepalived ipvsadm
+qemu-system-x86 busybox-static kmod cpio openssl python3 procps psmisc iputils-ping groff-base"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
