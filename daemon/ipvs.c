@@ -4,8 +4,11 @@
  * (NLM_F_ACK) and matched by sequence number. Changes are packed many per
  * datagram; the kernel handles each message of a datagram in turn and acks
  * each one, failed or not (netlink_rcv_skb), so one failure costs nothing
- * to the others and every result is known.
+ * to the others and every result is known. The acks of a batch are read
+ * with one recvmmsg.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -28,6 +31,8 @@
 #define BATCH_BYTES 32768
 #define BATCH_MSGS 128
 #define RX_BYTES 65536
+/* one ack: 36 bytes with NETLINK_CAP_ACK, the request echoed without it */
+#define ACK_BYTES (IPVS_MSG_MAX + 512)
 #define IO_TIMEOUT_S 5
 
 struct ipvs {
@@ -36,6 +41,12 @@ struct ipvs {
 	uint16_t family;
 	uint32_t seq;
 	char *tx, *rx;
+	/* the acks of a batch: each is a datagram of its own, so one
+	 * recvmmsg takes them all instead of one recvmsg each */
+	char *acks;
+	struct mmsghdr mm[BATCH_MSGS];
+	struct iovec iov[BATCH_MSGS];
+	struct sockaddr_nl from[BATCH_MSGS];
 };
 
 static void ipvs_close(void *p)
@@ -48,6 +59,7 @@ static void ipvs_close(void *p)
 		mnl_socket_close(h->nl);
 	free(h->tx);
 	free(h->rx);
+	free(h->acks);
 	free(h);
 }
 
@@ -60,6 +72,35 @@ static ssize_t rx(struct ipvs *h)
 		n = mnl_socket_recvfrom(h->nl, h->rx, RX_BYTES);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
+}
+
+/* receive up to BATCH_MSGS datagrams (waits for the first only); returns
+ * their count or -errno; datagrams that are not the kernel's are emptied */
+static int rx_acks(struct ipvs *h)
+{
+	int n;
+
+	for (int i = 0; i < BATCH_MSGS; i++) {
+		h->iov[i] = (struct iovec){ h->acks + (size_t)i * ACK_BYTES,
+					    ACK_BYTES };
+		h->mm[i].msg_hdr = (struct msghdr){
+			.msg_name = &h->from[i],
+			.msg_namelen = sizeof(h->from[i]),
+			.msg_iov = &h->iov[i],
+			.msg_iovlen = 1,
+		};
+		h->mm[i].msg_len = 0;
+	}
+	do
+		n = recvmmsg(mnl_socket_get_fd(h->nl), h->mm, BATCH_MSGS,
+			     MSG_WAITFORONE, NULL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++)
+		if (h->from[i].nl_pid != 0)
+			h->mm[i].msg_len = 0;
+	return n;
 }
 
 static int tx(struct ipvs *h, const void *buf, size_t len)
@@ -89,24 +130,28 @@ static int xfer(struct ipvs *h, const void *buf, size_t len, uint32_t first,
 		res[i] = 1; /* pending */
 	err = tx(h, buf, len);
 	while (!err && acked < count) {
-		ssize_t n = rx(h);
-		const struct nlmsghdr *nlh = (const void *)h->rx;
-		int left = (int)n;
+		int got = rx_acks(h);
 
-		if (n < 0) {
-			err = (int)n;
+		if (got < 0) {
+			err = got;
 			break;
 		}
-		for (; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			uint32_t idx = nlh->nlmsg_seq - first;
-			int e;
+		for (int m = 0; m < got; m++) {
+			const struct nlmsghdr *nlh = h->iov[m].iov_base;
+			int left = (int)h->mm[m].msg_len;
 
-			if (nlh->nlmsg_pid != h->portid || idx >= count ||
-			    res[idx] != 1 || !ipvs_msg_ack(nlh, &e))
-				continue;
-			res[idx] = e;
-			acked++;
+			for (; mnl_nlmsg_ok(nlh, left);
+			     nlh = mnl_nlmsg_next(nlh, &left)) {
+				uint32_t idx = nlh->nlmsg_seq - first;
+				int e;
+
+				if (nlh->nlmsg_pid != h->portid ||
+				    idx >= count || res[idx] != 1 ||
+				    !ipvs_msg_ack(nlh, &e))
+					continue;
+				res[idx] = e;
+				acked++;
+			}
 		}
 	}
 	for (size_t i = 0; i < count; i++)
@@ -138,7 +183,8 @@ static void *ipvs_open(char *err, size_t errlen)
 	int left;
 
 	if (!h || !(h->tx = malloc(BATCH_BYTES + IPVS_MSG_MAX)) ||
-	    !(h->rx = malloc(RX_BYTES))) {
+	    !(h->rx = malloc(RX_BYTES)) ||
+	    !(h->acks = malloc((size_t)BATCH_MSGS * ACK_BYTES))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}

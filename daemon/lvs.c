@@ -15,6 +15,8 @@
 
 #define BACKOFF_MIN_US 1000000ULL
 #define BACKOFF_MAX_US 60000000ULL
+/* successful operations are logged one by one (debug) up to this many */
+#define LVS_LOG_EACH_MAX 256
 
 struct lvs *lvs_open(char *err, size_t errlen)
 {
@@ -78,17 +80,24 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 	}
 	l->be->apply(l->h, ops, n, res);
 	for (size_t i = 0; i < n; i++) {
-		op_object(&ops[i], obj, sizeof(obj));
 		/* already gone is what a delete wants */
 		if ((res[i] == -ENOENT || res[i] == -ESRCH) &&
 		    (ops[i].kind == FWD_SVC_DEL || ops[i].kind == FWD_DEST_DEL))
 			res[i] = 0;
 		if (res[i]) {
-			log_err("%s: %s: %s", obj, op_verb(ops[i].kind),
-				strerror(-res[i]));
+			log_err("%s: %s: %s",
+				op_object(&ops[i], obj, sizeof(obj)),
+				op_verb(ops[i].kind), strerror(-res[i]));
 			rc = -1;
-		} else if (ops[i].kind >= FWD_DEST_NEW &&
-			   ops[i].kind != FWD_DEST_DEL) {
+			continue;
+		}
+		/* a bulk load is summed up by the caller: naming each of
+		 * thousands of objects would cost more than applying them */
+		if (n > LVS_LOG_EACH_MAX)
+			continue;
+		op_object(&ops[i], obj, sizeof(obj));
+		if (ops[i].kind >= FWD_DEST_NEW &&
+		    ops[i].kind != FWD_DEST_DEL) {
 			log_debug("%s: %s (weight %u)", obj,
 				  op_verb(ops[i].kind), ops[i].dest.weight);
 		} else {
@@ -108,11 +117,12 @@ static int reconcile(struct lvs *l, bool own_all)
 	struct lvs_diff_in in;
 	struct lvs_ops c = { 0 };
 	struct fwd_op *ops = NULL;
-	uint64_t t0 = ev_now_us();
+	uint64_t t0 = ev_now_us(), t_dump, t_diff;
 	size_t n = 0;
 	int rc, err;
 
 	err = l->be->dump(l->h, &kern);
+	t_dump = ev_now_us();
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
 		l->last = (struct lvs_ops){ .errors = 1 };
@@ -127,17 +137,23 @@ static int reconcile(struct lvs *l, bool own_all)
 		&kern, &want, { &l->owned, &l->prev_owned }, own_all
 	};
 	rc = lvs_diff(&in, &ops, &n);
+	t_diff = ev_now_us();
 	if (rc == 0)
 		rc = lvs_apply_ops(l, ops, n, &c);
 	else
 		c.errors++;
 	l->last = c;
-	if (n)
-		log_info("IPVS reconcile: services +%u ~%u -%u, destinations "
-			 "+%u ~%u -%u, %u failed, in %llu ms",
-			 c.svc_new, c.svc_set, c.svc_del, c.dest_new,
-			 c.dest_set, c.dest_del, c.errors,
-			 (unsigned long long)(ev_now_us() - t0) / 1000);
+	/* the phases, to see where a slow reconcile spends its time */
+	log_msg(n ? LOG_INFO : LOG_DEBUG,
+		"IPVS reconcile: services +%u ~%u -%u, destinations +%u ~%u "
+		"-%u, %u failed, in %llu ms (dump %llu, model and diff %llu, "
+		"apply %llu)",
+		c.svc_new, c.svc_set, c.svc_del, c.dest_new, c.dest_set,
+		c.dest_del, c.errors,
+		(unsigned long long)(ev_now_us() - t0) / 1000,
+		(unsigned long long)(t_dump - t0) / 1000,
+		(unsigned long long)(t_diff - t_dump) / 1000,
+		(unsigned long long)(ev_now_us() - t_diff) / 1000);
 	free(ops);
 	fwd_table_free(&kern);
 	fwd_table_free(&want);
@@ -245,7 +261,8 @@ static bool vs_same(const struct cfg *ca, const struct cfg_vs *a,
 	return false;
 }
 
-/* health for @c: carried for surviving real servers, else initial */
+/* health for @c: carried for surviving real servers (matched at the same
+ * position when they are there, else the first match), else initial */
 static struct lvs_vs_state *states_for(const struct lvs *l, const struct cfg *c)
 {
 	struct lvs_vs_state *st = calloc(c->n_vss ? c->n_vss : 1, sizeof(*st));
@@ -260,22 +277,32 @@ static struct lvs_vs_state *states_for(const struct lvs *l, const struct cfg *c)
 		st[v].rs = calloc(vs->n_rss ? vs->n_rss : 1, sizeof(*st[v].rs));
 		if (!st[v].rs)
 			goto fail;
-		for (size_t o = 0; l->cfg && o < l->cfg->n_vss && !ovs; o++)
-			if (vs_same(c, vs, l->cfg, &l->cfg->vss[o])) {
+		/* the same position first: an unchanged configuration
+		 * then costs one comparison per object, not a search */
+		for (size_t k = 0; l->cfg && k <= l->cfg->n_vss && !ovs; k++) {
+			size_t o = k ? k - 1 : v;
+
+			if (o < l->cfg->n_vss && (k == 0 || o != v) &&
+			    vs_same(c, vs, l->cfg, &l->cfg->vss[o])) {
 				ovs = &l->cfg->vss[o];
 				ost = &l->st[o];
 			}
+		}
 		for (size_t r = 0; r < vs->n_rss; r++) {
 			const struct cfg_rs *rs = &vs->rss[r];
 			bool carried = false;
 
-			for (size_t o = 0; ovs && o < ovs->n_rss; o++)
-				if (addr_eq(&rs->addr, &ovs->rss[o].addr) &&
+			for (size_t k = 0; ovs && k <= ovs->n_rss; k++) {
+				size_t o = k ? k - 1 : r;
+
+				if (o < ovs->n_rss && (k == 0 || o != r) &&
+				    addr_eq(&rs->addr, &ovs->rss[o].addr) &&
 				    rs->port == ovs->rss[o].port) {
 					st[v].rs[r] = ost->rs[o];
 					carried = true;
 					break;
 				}
+			}
 			if (carried)
 				continue;
 			/* keepalived: up before the first check, unless

@@ -105,9 +105,26 @@ static void diff_dests(const struct lvs_diff_in *in, struct oplist *l,
 	}
 }
 
+/* the most operations a diff can produce: every service and destination of
+ * both tables (allocated once: growing a list of thousands copies it) */
+static size_t ops_bound(const struct lvs_diff_in *in)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->want->n; i++)
+		n += 1 + in->want->entries[i].n_dests;
+	for (size_t i = 0; i < in->kernel->n; i++)
+		n += 1 + in->kernel->entries[i].n_dests;
+	return n;
+}
+
 int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops)
 {
 	struct oplist l = { 0 };
+
+	l.cap = ops_bound(in);
+	if (l.cap && !(l.v = malloc(l.cap * sizeof(*l.v))))
+		return -1;
 
 	for (size_t i = 0; i < in->want->n; i++) {
 		const struct fwd_entry *w = &in->want->entries[i];
@@ -132,6 +149,10 @@ int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops)
 	if (l.failed) {
 		free(l.v);
 		return -1;
+	}
+	if (!l.n) {
+		free(l.v);
+		l.v = NULL;
 	}
 	*ops = l.v;
 	*n_ops = l.n;

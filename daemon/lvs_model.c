@@ -111,15 +111,9 @@ static void set_fwd(struct fwd_dest *d, const struct cfg_fwd_method *f)
 	}
 }
 
-static bool has_dest(const struct fwd_entry *e, const struct fwd_dest *d)
-{
-	for (size_t i = 0; i < e->n_dests; i++)
-		if (!fwd_dest_cmp(&e->dests[i], d))
-			return true;
-	return false;
-}
-
-/* add the destinations of @vs to the service @e */
+/* add the destinations of @vs to the service @e; a duplicate (a real server
+ * named twice, or the sorry server among them) is left to lvs_model_dedup,
+ * which keeps the first: checking here would be quadratic */
 static int add_dests(struct fwd_entry *e, const struct cfg_vs *vs,
 		     const struct lvs_vs_state *st, bool all)
 {
@@ -141,7 +135,7 @@ static int add_dests(struct fwd_entry *e, const struct cfg_vs *vs,
 		d.weight = up ? (uint32_t)lvs_model_rs_weight(rs, rst) : 0;
 		d.u_thresh = rs->uthreshold;
 		d.l_thresh = rs->lthreshold;
-		if (!has_dest(e, &d) && fwd_entry_add_dest(e, &d) < 0)
+		if (fwd_entry_add_dest(e, &d) < 0)
 			return -1;
 	}
 	if (!vs->has_sorry || (!sorry_in && !vs->sorry_inhibit))
@@ -152,8 +146,6 @@ static int add_dests(struct fwd_entry *e, const struct cfg_vs *vs,
 	d.port = lvs_model_dest_port(&e->svc, vs->sorry_port, sorry_fwd);
 	set_fwd(&d, sorry_fwd);
 	d.weight = sorry_in ? 1 : 0;
-	if (has_dest(e, &d))
-		return 0;
 	return fwd_entry_add_dest(e, &d);
 }
 

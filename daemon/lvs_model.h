@@ -79,7 +79,8 @@ bool lvs_model_quorum(const struct cfg_vs *vs, const struct lvs_rs_state *rs,
  * @all: ignore health and quorum and list every destination the virtual
  *       server may ever install (real servers and sorry server): the
  *       entries directord owns
- * @out: entries are appended (not sorted)
+ * @out: entries are appended, neither sorted nor free of duplicates (a
+ *       real server named twice): pass @out through lvs_model_dedup
  * Returns 0, or -1 on allocation failure.
  */
 int lvs_model_vs(const struct cfg *c, size_t vs, const struct lvs_vs_state *st,
