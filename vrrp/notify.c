@@ -1,5 +1,6 @@
 /*
- * notify.c - notify scripts (fire and forget, asynchronous) and FIFO lines
+ * notify.c - notify scripts (asynchronous, killed after
+ * VRRP_NOTIFY_TIMEOUT_US so a hung one cannot pile up) and FIFO lines
  * (ordered: one writer, one line per write(), each shorter than PIPE_BUF so
  * it is atomic). A FIFO is opened read-write and non-blocking, so a missing
  * reader never blocks the VRRP process; a full FIFO loses the line (logged).
@@ -123,8 +124,8 @@ static void run(struct vrrp_proc *p, const struct cfg_cmd *cmd,
 	if (vrrp_script_cred(cmd, &p->cfg->global, &cred) < 0)
 		return;
 	/* counted so that a stopping process lets notify_stop finish */
-	if (vrrp_script_start(p->loop, cmd->cmd, extra, n_extra, &cred, 0,
-			      run_done, p))
+	if (vrrp_script_start(p->loop, cmd->cmd, extra, n_extra, &cred,
+			      VRRP_NOTIFY_TIMEOUT_US, run_done, p))
 		p->notify_running++;
 }
 

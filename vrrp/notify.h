@@ -15,6 +15,12 @@
 struct vrrp_proc;
 struct vrrp_notify;
 
+/* A notify script still running after this long is killed with its process
+ * group (logged): a hung script must not pile up one process per state
+ * change. A script that exits in time keeps what it started in the
+ * background. */
+#define VRRP_NOTIFY_TIMEOUT_US (60ULL * 1000000ULL)
+
 /**
  * vrrp_notify_line - format one FIFO line (pure).
  * @buf: output

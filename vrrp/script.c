@@ -32,6 +32,7 @@ struct vrrp_child {
 	int pidfd;
 	bool timed_out;
 	bool cancelled;
+	uint64_t timeout_us;
 	struct ev_timer *timer;
 	vrrp_script_done_cb cb;
 	void *arg;
@@ -251,8 +252,10 @@ static void child_timeout(struct ev_loop *l, void *arg)
 
 	c->timer = NULL;
 	c->timed_out = true;
-	log_warn("script %s (pid %d) timed out, killing its process group",
-		 c->name, (int)c->pid);
+	log_warn("script %s (pid %d) still running after %llu ms (timeout), "
+		 "killing its process group",
+		 c->name, (int)c->pid,
+		 (unsigned long long)(c->timeout_us / 1000));
 	kill(-c->pid, SIGKILL);
 }
 
@@ -307,6 +310,7 @@ struct vrrp_child *vrrp_script_start(struct ev_loop *l, const char *cmd,
 		free(c);
 		return NULL;
 	}
+	c->timeout_us = timeout_us;
 	if (timeout_us)
 		c->timer = ev_timer_add(l, ev_now_us() + timeout_us,
 					child_timeout, c);

@@ -2,10 +2,13 @@
  * fuzz_cfg.c - libFuzzer target for the configuration loader: the input is
  * written to a private temporary file and loaded with cfg_load(); whatever
  * it holds, the loader must neither crash nor leak. Not part of the automake
- * build. Build and run from the source tree:
+ * build; tests/fuzz/run.sh (the "fuzz" layer of tests/run) builds and runs
+ * it. By hand, from the source tree:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *     -Ilib -I. tests/fuzz/fuzz_cfg.c lib/cfg_*.c lib/addr.c -o fuzz_cfg
+ *     -Ilib -I. -I_build tests/fuzz/fuzz_cfg.c lib/cfg_*.c lib/addr.c \
+ *     -o fuzz_cfg
+ * (-I_build: a configured tree, for config.h)
  *   ./fuzz_cfg -runs=20000 tests/unit/conf/good tests/unit/conf/bad
  *
  * Includes resolve relative to the temporary file's directory (a private

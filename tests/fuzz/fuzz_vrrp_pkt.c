@@ -1,7 +1,8 @@
 /*
  * fuzz_vrrp_pkt.c - libFuzzer target for the VRRP advert parser.
  *
- * Not part of the automake build. Build and run from the source tree:
+ * Not part of the automake build; tests/fuzz/run.sh (the "fuzz" layer of
+ * tests/run) builds and runs it. By hand, from the source tree:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ilib \
  *     tests/fuzz/fuzz_vrrp_pkt.c vrrp/packet.c lib/addr.c \
  *     -o /tmp/fuzz_vrrp_pkt

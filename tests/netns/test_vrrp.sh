@@ -3,8 +3,8 @@
 # namespaces: election, crash and orderly failover with the gateway's
 # neighbour entry following the VIP, preemption, nopreempt, equal
 # priorities, unicast, IPv6, track scripts, sync groups, split brain,
-# reload without flap, step-down, and broken adverts injected from the
-# gateway. Prints one `ok`/`not ok`/`skip` line per case.
+# reload without flap, step-down, a hung notify script, and broken adverts
+# injected from the gateway. Prints one `ok`/`not ok`/`skip` line per case.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${DD_SRCDIR:-$(cd "$HERE/../.." && pwd)}
@@ -381,9 +381,12 @@ cat >"$C/notify.sh" <<EOF
 [ "\$3" = STOP ] && sleep 0.5
 echo "\$@" >>"$NOUT"
 EOF
+# notify_master hangs: it must hold up neither adverts nor transitions
 cat >"$C/master.sh" <<EOF
 #!/bin/sh
 echo master >>"$NOUT.master"
+echo \$\$ >>"$NOUT.master.pid"
+exec sleep 600
 EOF
 chmod +x "$C/notify.sh" "$C/master.sh"
 vl_ns "$D1" ip link add trk0 type veth peer name trk1
@@ -420,7 +423,19 @@ vl_ns "$D1" ip link set trk1 up
 WHY="d1 did not come back"
 check "track_interface: link up, the master comes back" \
 	within 8 vl_only_master "$D1" "$D2" $V4
+HUNG=$(head -n 1 "$NOUT.master.pid" 2>/dev/null)
+# running: exists and is no zombie (an orphan init has not reaped yet)
+running() {
+	[ -n "$1" ] && [ -e "/proc/$1" ] &&
+		! grep -qs '^[0-9]* ([^)]*) [ZX]' "/proc/$1/stat"
+}
+WHY="the first notify_master (pid ${HUNG:-none}) is not running any more"
+check "notify: a hung notify_master blocked none of the transitions above" \
+	running "$HUNG"
 stop_all
+WHY="pid $HUNG still runs after the daemon stopped"
+check "notify: a hung notify script does not outlive the daemon" \
+	within 5 eval '! running "$HUNG"'
 WHY="notify got: $(tr '\n' '|' <"$NOUT")"
 check "notify: stop is announced (STOP) before the process exits" \
 	grep -q "INSTANCE VI_1 STOP 150" "$NOUT"

@@ -169,8 +169,8 @@ vl_ctl() {
 vl_q() {
 	vl_ctl "$1" status --json 2>/dev/null |
 		python3 -c 'import json,sys
-d=json.load(sys.stdin)
 try:
+    d=json.load(sys.stdin)
     print(eval(sys.argv[1]))
 except Exception:
     print("")' "$2"

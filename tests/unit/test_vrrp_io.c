@@ -19,11 +19,13 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "evloop.h"
 #include "vrrp/garp.h"
 #include "vrrp/nlmon.h"
 #include "vrrp/notify.h"
 #include "vrrp/script.h"
 #include "vrrp/track.h"
+#include "vrrp/wake.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
@@ -294,6 +296,112 @@ static void test_nlmon_parse(void **state)
 	assert_int_equal(vrrp_nlmon_parse(buf, 10, &seen_ops, &s), -1);
 }
 
+struct run_ctx {
+	struct ev_loop *loop;
+	int status;
+	bool done;
+};
+
+static void run_done(void *arg, int status)
+{
+	struct run_ctx *r = arg;
+
+	r->status = status;
+	r->done = true;
+	ev_stop(r->loop);
+}
+
+static void run_guard(struct ev_loop *l, void *arg)
+{
+	ev_stop(l);
+}
+
+/* run CMD with a timeout on a real loop; returns its status */
+static int run_script(const char *cmd, uint64_t timeout_us)
+{
+	struct vrrp_script_cred cred = { .uid = 0, .gid = 0 };
+	struct run_ctx r = { .status = -2 };
+	struct ev_timer *guard;
+
+	r.loop = ev_loop_new();
+	assert_non_null(r.loop);
+	assert_non_null(vrrp_script_start(r.loop, cmd, NULL, 0, &cred,
+					  timeout_us, run_done, &r));
+	guard = ev_timer_add(r.loop, ev_now_us() + 10000000, run_guard, NULL);
+	assert_non_null(guard);
+	ev_run(r.loop);
+	assert_true(r.done); /* the guard did not fire */
+	ev_timer_cancel(r.loop, guard);
+	ev_loop_free(r.loop);
+	return r.status;
+}
+
+/* whether PID is gone or a zombie (killed, not yet reaped by init) */
+static bool pid_dead(long pid)
+{
+	char path[64], st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+		st = 0;
+	fclose(f);
+	return st == 'Z' || st == 'X';
+}
+
+/* a hung script (notify scripts get VRRP_NOTIFY_TIMEOUT_US) is killed at
+ * its timeout with what it started; one that ends in time reports its
+ * exit status */
+static void test_script_timeout(void **state)
+{
+	char dir[] = "/tmp/dd-vrrp-io.XXXXXX", cmd[256], path[64];
+	uint64_t t0;
+	long pid = 0;
+	FILE *f;
+	int i;
+
+	assert_true(VRRP_NOTIFY_TIMEOUT_US > 0);
+	assert_int_equal(run_script("sh -c 'exit 3'", 5000000), 3);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c 'sleep 30 & echo $! > %s.t; mv %s.t %s; wait'", path,
+		 path, path);
+	t0 = ev_now_us();
+	assert_int_equal(run_script(cmd, 300000), -1);
+	assert_true(ev_now_us() - t0 < 5000000);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	assert_true(pid > 1);
+	for (i = 0; i < 100 && !pid_dead(pid); i++)
+		usleep(10000);
+	assert_true(pid_dead(pid));
+	unlink(path);
+	rmdir(dir);
+}
+
+/* the timerfd is armed at the earliest deadline still to come */
+static void test_wake_next(void **state)
+{
+	uint64_t w[VRRP_WAKE_SLOTS] = { 0, 0, 0 };
+
+	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 100), 0);
+	w[1] = 3700;
+	w[2] = 1200;
+	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 100), 1200);
+	/* a deadline reached is the loop timer's business, not a wake-up */
+	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 1200), 3700);
+	w[0] = 2000;
+	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 1500), 2000);
+	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 3700), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_script_split),
 		cmocka_unit_test(test_script_path_safe),
 		cmocka_unit_test(test_nlmon_parse),
+		cmocka_unit_test(test_script_timeout),
+		cmocka_unit_test(test_wake_next),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
