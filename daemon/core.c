@@ -105,6 +105,8 @@ void core_finish_stop(struct core *c)
 	control_close(c->control);
 	c->control = NULL;
 	pidfile_remove(c->opts.pidfile);
+	/* after the children: their last lines (notify_stop) are written */
+	core_fifo_reader_stop(c);
 	log_info("stopped");
 	ev_stop(c->loop);
 }
@@ -212,6 +214,8 @@ int core_run(const struct core_opts *o)
 		goto out;
 	}
 	open_lvs(c);
+	/* before the children, so the FIFO exists when they open it */
+	core_fifo_reader_update(c);
 	for (i = 0; i < CORE_N_CHILDREN; i++)
 		if (sup_wanted(c, c->cfg, (enum core_child_id)i))
 			sup_start(c, (enum core_child_id)i);

@@ -17,6 +17,8 @@
 #include "health.h"
 #include "ipc.h"
 
+struct script_child;
+
 #define CORE_DEFAULT_CONFIG SYSCONFDIR "/keepalived/keepalived.conf"
 #define CORE_DEFAULT_CONTROL RUNSTATEDIR "/directord/control"
 #define CORE_DEFAULT_PIDFILE RUNSTATEDIR "/directord.pid"
@@ -103,7 +105,25 @@ struct core {
 	bool stopping;
 	struct ev_timer *stop_timer;
 	bool killed; /* SIGKILL already sent to stragglers */
+	struct script_child *fifo_reader; /* notify_fifo_script, or NULL */
+	char *fifo_path, *fifo_cmd; /* what it was started with */
 };
+
+/* ---- fifo_reader.c --------------------------------------------------- */
+
+/**
+ * core_fifo_reader_update - start, keep or restart notify_fifo_script for
+ * the running configuration (creating notify_fifo when missing).
+ * @c: the core, with c->cfg set
+ * Returns nothing; failures are logged and leave no reader running.
+ */
+void core_fifo_reader_update(struct core *c);
+
+/**
+ * core_fifo_reader_stop - kill notify_fifo_script's process group.
+ * @c: the core
+ */
+void core_fifo_reader_stop(struct core *c);
 
 /* ---- core.c ---------------------------------------------------------- */
 

@@ -168,7 +168,8 @@ int reload_run(struct core *c)
 		log_warn("forwarding table: some operations failed; retrying");
 	for (i = 0; i < CORE_N_CHILDREN; i++)
 		tell_child(c, (enum core_child_id)i,
-			   sup_wanted(c, c->cfg, (enum core_child_id)i), snapfd);
+			   sup_wanted(c, c->cfg, (enum core_child_id)i),
+			   snapfd);
 	if (snapfd >= 0)
 		close(snapfd); /* each queued message holds its own copy */
 	cfg_free(c->prev_cfg);
@@ -177,6 +178,7 @@ int reload_run(struct core *c)
 		cfg_free(c->prev_cfg);
 		c->prev_cfg = NULL;
 	}
+	core_fifo_reader_update(c);
 	log_info("configuration reloaded: generation %u", c->generation);
 	sd_notify_state("READY=1");
 	return 0;

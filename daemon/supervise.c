@@ -431,17 +431,14 @@ static void child_ended(struct core *c, struct core_child *ch, int st)
 
 void sup_reap(struct core *c)
 {
-	pid_t pid;
 	int st, i;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (i = 0; i < CORE_N_CHILDREN; i++) {
-			if (c->child[i].pid == pid) {
-				child_ended(c, &c->child[i], st);
-				break;
-			}
-		}
-	}
+	/* only our children by pid: helper processes (notify_fifo_script)
+	 * are reaped by their own pidfd watchers */
+	for (i = 0; i < CORE_N_CHILDREN; i++)
+		if (c->child[i].pid > 0 &&
+		    waitpid(c->child[i].pid, &st, WNOHANG) == c->child[i].pid)
+			child_ended(c, &c->child[i], st);
 	if (c->stopping && !sup_any_running(c))
 		core_finish_stop(c);
 }

@@ -23,7 +23,7 @@
 struct fifo {
 	char *path;
 	int fd;
-	struct vrrp_child *reader; /* its *_fifo_script */
+	struct script_child *reader; /* its *_fifo_script */
 };
 
 struct vrrp_notify {
@@ -43,7 +43,7 @@ int vrrp_notify_line(char *buf, size_t len, const char *kind, const char *name,
 static void fifo_open(struct vrrp_notify *n, struct fifo *f, const char *path,
 		      const struct cfg_cmd *script, bool run_script)
 {
-	struct vrrp_script_cred cred;
+	struct script_cred cred;
 	struct stat st;
 
 	f->fd = -1;
@@ -64,11 +64,11 @@ static void fifo_open(struct vrrp_notify *n, struct fifo *f, const char *path,
 		return;
 	}
 	if (run_script && script->cmd &&
-	    vrrp_script_cred(script, &n->p->cfg->global, &cred) == 0) {
+	    script_cred(script, &n->p->cfg->global, &cred) == 0) {
 		const char *arg = path;
 
-		f->reader = vrrp_script_start(n->p->loop, script->cmd, &arg, 1,
-					      &cred, 0, NULL, NULL);
+		f->reader = script_start(n->p->loop, script->cmd, &arg, 1,
+					 &cred, 0, NULL, NULL);
 	}
 }
 
@@ -99,7 +99,7 @@ void vrrp_notify_free(struct vrrp_notify *n)
 	if (!n)
 		return;
 	for (k = 0; k < 2; k++) {
-		vrrp_script_cancel(n->f[k].reader);
+		script_cancel(n->f[k].reader);
 		if (n->f[k].fd >= 0)
 			close(n->f[k].fd);
 		free(n->f[k].path);
@@ -117,15 +117,15 @@ static void run_done(void *arg, int status)
 static void run(struct vrrp_proc *p, const struct cfg_cmd *cmd,
 		const char *const *extra, size_t n_extra)
 {
-	struct vrrp_script_cred cred;
+	struct script_cred cred;
 
 	if (!cmd || !cmd->cmd)
 		return;
-	if (vrrp_script_cred(cmd, &p->cfg->global, &cred) < 0)
+	if (script_cred(cmd, &p->cfg->global, &cred) < 0)
 		return;
 	/* counted so that a stopping process lets notify_stop finish */
-	if (vrrp_script_start(p->loop, cmd->cmd, extra, n_extra, &cred,
-			      VRRP_NOTIFY_TIMEOUT_US, run_done, p))
+	if (script_start(p->loop, cmd->cmd, extra, n_extra, &cred,
+			 VRRP_NOTIFY_TIMEOUT_US, run_done, p))
 		p->notify_running++;
 }
 

@@ -29,7 +29,7 @@ struct script_rt {
 	bool up;
 	unsigned rise_n, fall_n;
 	struct ev_timer *timer;
-	struct vrrp_child *child;
+	struct script_child *child;
 };
 
 struct link_rt {
@@ -176,18 +176,18 @@ static void script_run(struct ev_loop *l, void *arg)
 {
 	struct script_rt *r = arg;
 	const struct cfg_script *s = r->s;
-	struct vrrp_script_cred cred;
+	struct script_cred cred;
 
 	r->timer = ev_timer_add(l, ev_now_us() + s->interval_us, script_run, r);
 	if (r->child)
 		return; /* still running: its timeout will end it */
-	if (vrrp_script_cred(&s->script, &r->t->p->cfg->global, &cred) < 0) {
+	if (script_cred(&s->script, &r->t->p->cfg->global, &cred) < 0) {
 		script_done(r, -1);
 		return;
 	}
-	r->child = vrrp_script_start(
-		l, s->script.cmd, NULL, 0, &cred,
-		s->timeout_us ? s->timeout_us : s->interval_us, script_done, r);
+	r->child = script_start(l, s->script.cmd, NULL, 0, &cred,
+				s->timeout_us ? s->timeout_us : s->interval_us,
+				script_done, r);
 	if (!r->child)
 		script_done(r, -1);
 }
@@ -198,7 +198,7 @@ static void script_stop(struct script_rt *r)
 
 	ev_timer_cancel(l, r->timer);
 	r->timer = NULL;
-	vrrp_script_cancel(r->child);
+	script_cancel(r->child);
 	r->child = NULL;
 }
 

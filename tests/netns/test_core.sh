@@ -61,6 +61,8 @@ write_conf() {
 ! directord netns core test
 global_defs {
 	router_id dd_core_test
+	notify_fifo $NS_TMP/notify.fifo
+	notify_fifo_script $NS_TMP/fifo-reader.sh
 }
 
 vrrp_instance VI_1 {
@@ -112,6 +114,12 @@ NOTIFY_PID=$NS_LAST
 wait_until 5 test -S "$NOTIFY"
 notified() { grep -qx "$1" "$NS_TMP/notify.log"; }
 
+# notify_fifo_script: copies each line of the FIFO it is given to fifo.log
+cat >"$NS_TMP/fifo-reader.sh" <<EOF
+#!/bin/sh
+while read -r line; do echo "\$line" >>"$NS_TMP/fifo.log"; done <"\$1"
+EOF
+chmod 0755 "$NS_TMP/fifo-reader.sh"
 write_conf 100
 ns_bg core d1 env NOTIFY_SOCKET="$NOTIFY" \
 	"$DIRECTORD" -n -l -D -f "$CONF" -p "$PIDF" --control "$CTL"
@@ -158,6 +166,14 @@ rs_is() {
 }
 wait_until 10 rs_is True
 ns_stop "$HTTP_PID" 3
+fifo_has() { grep -q "$1" "$NS_TMP/fifo.log" 2>/dev/null; }
+if wait_until 10 fifo_has '^INSTANCE "VI_1" MASTER 100$' &&
+	wait_until 10 fifo_has '^RS \[192.0.2.10\]:tcp:80 \[192.0.2.100\]:tcp:80 DOWN$'; then
+	tap_ok "core: notify_fifo_script reads the global FIFO (vrrp and checker lines)"
+else
+	tap_fail "core: notify_fifo_script reads the global FIFO (vrrp and checker lines)" \
+		"fifo.log: $(tr '\n' '|' <"$NS_TMP/fifo.log" 2>/dev/null)"
+fi
 if wait_until 20 rs_is False; then
 	tap_ok "core: checker reports the real server down"
 else
@@ -303,9 +319,11 @@ fi
 status_json
 VRRP_PID=$(pid_of vrrp)
 CHK_PID=$(pid_of checker)
+READER_PID=$(pgrep -f "^/bin/sh $NS_TMP/fifo-reader.sh" | head -1)
 kill -TERM "$CORE"
 all_gone() {
-	pid_gone "$CORE" && pid_gone "$VRRP_PID" && pid_gone "$CHK_PID"
+	pid_gone "$CORE" && pid_gone "$VRRP_PID" && pid_gone "$CHK_PID" &&
+		[ -n "$READER_PID" ] && pid_gone "$READER_PID"
 }
 if wait_until 5 all_gone; then
 	tap_ok "core: SIGTERM stops every process within 5 s"

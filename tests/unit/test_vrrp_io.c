@@ -23,7 +23,7 @@
 #include "vrrp/garp.h"
 #include "vrrp/nlmon.h"
 #include "vrrp/notify.h"
-#include "vrrp/script.h"
+#include "script.h"
 #include "vrrp/track.h"
 #include "vrrp/wake.h"
 
@@ -177,7 +177,7 @@ static void test_track_priority(void **state)
 static void test_script_split(void **state)
 {
 	size_t n;
-	char **v = vrrp_script_split("/bin/echo \"a b\" 'c d' e\\ f  g", &n);
+	char **v = script_split("/bin/echo \"a b\" 'c d' e\\ f  g", &n);
 
 	assert_non_null(v);
 	assert_int_equal(n, 5);
@@ -188,8 +188,8 @@ static void test_script_split(void **state)
 	assert_string_equal(v[4], "g");
 	assert_null(v[5]);
 	free(v);
-	assert_null(vrrp_script_split("   ", &n));
-	v = vrrp_script_split("x ''", &n);
+	assert_null(script_split("   ", &n));
+	v = script_split("x ''", &n);
 	assert_non_null(v);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[1], "");
@@ -203,18 +203,18 @@ static void test_script_path_safe(void **state)
 
 	/* root-owned system paths (only meaningful when they are) */
 	if (getuid() == 0)
-		assert_int_equal(vrrp_script_path_safe("/bin/sh -c true"), 1);
-	assert_int_equal(vrrp_script_path_safe("sh -c true"),
-			 vrrp_script_path_safe("/bin/sh"));
-	assert_int_equal(vrrp_script_path_safe("/nonexistent/x arg"), -1);
-	assert_int_equal(vrrp_script_path_safe("no-such-program-dd"), -1);
+		assert_int_equal(script_path_safe("/bin/sh -c true"), 1);
+	assert_int_equal(script_path_safe("sh -c true"),
+			 script_path_safe("/bin/sh"));
+	assert_int_equal(script_path_safe("/nonexistent/x arg"), -1);
+	assert_int_equal(script_path_safe("no-such-program-dd"), -1);
 	/* anything under the world-writable /tmp is not safe */
 	assert_non_null(mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/s.sh", dir);
 	f = fopen(file, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(vrrp_script_path_safe(file), 0);
+	assert_int_equal(script_path_safe(file), 0);
 	unlink(file);
 	rmdir(dir);
 }
@@ -319,13 +319,13 @@ static void run_guard(struct ev_loop *l, void *arg)
 /* run CMD with a timeout on a real loop; returns its status */
 static int run_script(const char *cmd, uint64_t timeout_us)
 {
-	struct vrrp_script_cred cred = { .uid = 0, .gid = 0 };
+	struct script_cred cred = { .uid = 0, .gid = 0 };
 	struct run_ctx r = { .status = -2 };
 	struct ev_timer *guard;
 
 	r.loop = ev_loop_new();
 	assert_non_null(r.loop);
-	assert_non_null(vrrp_script_start(r.loop, cmd, NULL, 0, &cred,
+	assert_non_null(script_start(r.loop, cmd, NULL, 0, &cred,
 					  timeout_us, run_done, &r));
 	guard = ev_timer_add(r.loop, ev_now_us() + 10000000, run_guard, NULL);
 	assert_non_null(guard);

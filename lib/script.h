@@ -3,8 +3,8 @@
  * its own process group, completion reported through the event loop (a
  * pidfd), the whole group killed on timeout. Never blocks the loop.
  */
-#ifndef DD_VRRP_SCRIPT_H
-#define DD_VRRP_SCRIPT_H
+#ifndef DD_SCRIPT_H
+#define DD_SCRIPT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,10 +14,10 @@
 #include "cfg.h"
 
 struct ev_loop;
-struct vrrp_child;
+struct script_child;
 
 /* who a script runs as */
-struct vrrp_script_cred {
+struct script_cred {
 	uid_t uid;
 	gid_t gid;
 	char user[64];
@@ -25,44 +25,44 @@ struct vrrp_script_cred {
 
 /* completion: exit status 0..255, 128+signal when killed by a signal,
  * -1 when the timeout killed it or it could not be started */
-typedef void (*vrrp_script_done_cb)(void *arg, int status);
+typedef void (*script_done_cb)(void *arg, int status);
 
 /**
- * vrrp_script_split - split a command line into words, honouring single and
+ * script_split - split a command line into words, honouring single and
  * double quotes and backslash escapes (keepalived's rules).
  * @cmd: the command line
  * @argc: set to the number of words
  * Returns a NULL-terminated array to free() with one call (the strings live
  * in the same block), or NULL on an empty command or allocation failure.
  */
-char **vrrp_script_split(const char *cmd, size_t *argc);
+char **script_split(const char *cmd, size_t *argc);
 
 /**
- * vrrp_script_path_safe - whether the program @cmd runs (its first word,
+ * script_path_safe - whether the program @cmd runs (its first word,
  * looked up in PATH when it has no '/') can only be replaced by root: the
  * file and every directory above it are owned by root and not writable by
  * group or others (keepalived's enable_script_security rule).
  * @cmd: the command line
  * Returns 1 when safe, 0 when not, -1 when the program is not found.
  */
-int vrrp_script_path_safe(const char *cmd);
+int script_path_safe(const char *cmd);
 
 /**
- * vrrp_script_cred - decide who runs @cmd: its own user/group, else the
+ * script_cred - decide who runs @cmd: its own user/group, else the
  * global script_user/script_group, else the user "keepalived_script" when
  * it exists, else root (as keepalived). With enable_script_security a
- * script that would run as root must pass vrrp_script_path_safe().
+ * script that would run as root must pass script_path_safe().
  * @cmd: the command (user/group may be NULL)
  * @g: the global settings
  * @out: filled
  * Returns 0, or -1 when a named user or group does not exist or the
  * script is refused by enable_script_security (logged).
  */
-int vrrp_script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
-		     struct vrrp_script_cred *out);
+int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
+		struct script_cred *out);
 
 /**
- * vrrp_script_start - run @cmd with @extra appended to its words.
+ * script_start - run @cmd with @extra appended to its words.
  * @l: the event loop
  * @cmd: the command line
  * @extra: more arguments (may be NULL when @n_extra is 0)
@@ -74,17 +74,17 @@ int vrrp_script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
  * Returns a handle valid until @cb runs, or NULL when the fork failed
  * (logged; @cb is not called).
  */
-struct vrrp_child *vrrp_script_start(struct ev_loop *l, const char *cmd,
-				     const char *const *extra, size_t n_extra,
-				     const struct vrrp_script_cred *cred,
-				     uint64_t timeout_us,
-				     vrrp_script_done_cb cb, void *arg);
+struct script_child *script_start(struct ev_loop *l, const char *cmd,
+				  const char *const *extra, size_t n_extra,
+				  const struct script_cred *cred,
+				  uint64_t timeout_us, script_done_cb cb,
+				  void *arg);
 
 /**
- * vrrp_script_cancel - kill a running script's process group; its callback
+ * script_cancel - kill a running script's process group; its callback
  * will not be called. The child is reaped by the loop later.
- * @c: a handle from vrrp_script_start (NULL is fine)
+ * @c: a handle from script_start (NULL is fine)
  */
-void vrrp_script_cancel(struct vrrp_child *c);
+void script_cancel(struct script_child *c);
 
 #endif

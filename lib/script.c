@@ -1,8 +1,9 @@
 /*
- * script.c - fork/exec of track and notify scripts. Each child gets its own
- * process group (so a timeout kills the script and what it spawned), a
- * clean signal mask (the loop blocks signals for signalfd), no inherited
- * descriptors beyond 0-2, and PR_SET_PDEATHSIG so it dies with us.
+ * script.c - fork/exec of configured scripts (track, notify, FIFO readers)
+ * for every process. Each child gets its own process group (so a timeout
+ * kills the script and what it spawned), a clean signal mask (the loop
+ * blocks signals for signalfd), no inherited descriptors beyond 0-2, and
+ * PR_SET_PDEATHSIG so it dies with us.
  */
 #include "config.h"
 
@@ -26,7 +27,7 @@
 #include "log.h"
 #include "script.h"
 
-struct vrrp_child {
+struct script_child {
 	struct ev_loop *loop;
 	pid_t pid;
 	int pidfd;
@@ -34,12 +35,12 @@ struct vrrp_child {
 	bool cancelled;
 	uint64_t timeout_us;
 	struct ev_timer *timer;
-	vrrp_script_done_cb cb;
+	script_done_cb cb;
 	void *arg;
 	char name[64];
 };
 
-char **vrrp_script_split(const char *cmd, size_t *argc)
+char **script_split(const char *cmd, size_t *argc)
 {
 	size_t len = strlen(cmd), n = 0, max = len / 2 + 2;
 	char **argv = malloc(max * sizeof(char *) + len + 1);
@@ -91,7 +92,7 @@ static int resolve(const char *cmd, char *out, size_t len)
 	size_t argc;
 	int rc = -1;
 
-	w = vrrp_script_split(cmd, &argc);
+	w = script_split(cmd, &argc);
 	if (!w)
 		return -1;
 	if (strchr(w[0], '/')) {
@@ -112,7 +113,7 @@ static int resolve(const char *cmd, char *out, size_t len)
 	return rc;
 }
 
-int vrrp_script_path_safe(const char *cmd)
+int script_path_safe(const char *cmd)
 {
 	char real[PATH_MAX], *slash;
 	struct stat st;
@@ -144,7 +145,7 @@ static int root_check(const struct cfg_cmd *cmd, const struct cfg_global *g)
 
 	if (!g->enable_script_security || !cmd->cmd)
 		return 0;
-	safe = vrrp_script_path_safe(cmd->cmd);
+	safe = script_path_safe(cmd->cmd);
 	if (safe == 1)
 		return 0;
 	log_err("script '%s' refused (enable_script_security): %s", cmd->cmd,
@@ -154,8 +155,8 @@ static int root_check(const struct cfg_cmd *cmd, const struct cfg_global *g)
 	return -1;
 }
 
-int vrrp_script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
-		     struct vrrp_script_cred *out)
+int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
+		struct script_cred *out)
 {
 	const char *user = cmd->user, *group = cmd->user ? cmd->group : NULL;
 	struct passwd *pw;
@@ -193,7 +194,7 @@ int vrrp_script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
 	return out->uid ? 0 : root_check(cmd, g);
 }
 
-static void child_exec(char **argv, const struct vrrp_script_cred *cred)
+static void child_exec(char **argv, const struct script_cred *cred)
 {
 	sigset_t none;
 	int fd, sig;
@@ -219,7 +220,7 @@ static void child_exec(char **argv, const struct vrrp_script_cred *cred)
 	_exit(127);
 }
 
-static void child_free(struct vrrp_child *c)
+static void child_free(struct script_child *c)
 {
 	ev_fd_del(c->loop, c->pidfd);
 	close(c->pidfd);
@@ -228,7 +229,7 @@ static void child_free(struct vrrp_child *c)
 
 static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
-	struct vrrp_child *c = arg;
+	struct script_child *c = arg;
 	int st = 0, status;
 
 	if (waitpid(c->pid, &st, WNOHANG) == 0)
@@ -248,7 +249,7 @@ static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
 
 static void child_timeout(struct ev_loop *l, void *arg)
 {
-	struct vrrp_child *c = arg;
+	struct script_child *c = arg;
 
 	c->timer = NULL;
 	c->timed_out = true;
@@ -259,17 +260,17 @@ static void child_timeout(struct ev_loop *l, void *arg)
 	kill(-c->pid, SIGKILL);
 }
 
-struct vrrp_child *vrrp_script_start(struct ev_loop *l, const char *cmd,
-				     const char *const *extra, size_t n_extra,
-				     const struct vrrp_script_cred *cred,
-				     uint64_t timeout_us,
-				     vrrp_script_done_cb cb, void *arg)
+struct script_child *script_start(struct ev_loop *l, const char *cmd,
+				  const char *const *extra, size_t n_extra,
+				  const struct script_cred *cred,
+				  uint64_t timeout_us, script_done_cb cb,
+				  void *arg)
 {
-	struct vrrp_child *c;
+	struct script_child *c;
 	char **words, **argv;
 	size_t argc, i;
 
-	words = vrrp_script_split(cmd, &argc);
+	words = script_split(cmd, &argc);
 	if (!words)
 		return NULL;
 	argv = calloc(argc + n_extra + 1, sizeof(char *));
@@ -317,7 +318,7 @@ struct vrrp_child *vrrp_script_start(struct ev_loop *l, const char *cmd,
 	return c;
 }
 
-void vrrp_script_cancel(struct vrrp_child *c)
+void script_cancel(struct script_child *c)
 {
 	if (!c)
 		return;
