@@ -25,6 +25,7 @@ void chk_gen_put(struct chk_gen *g)
 static void apply_free_chk(struct chk_engine *e, struct chk *k)
 {
 	chk_sched_stop(e, k);
+	free(k->last_failure);
 	free(k);
 }
 
@@ -35,6 +36,7 @@ static void apply_free_rs(struct chk_engine *e, struct chk_rs *rs)
 	for (i = 0; i < rs->n_checks; i++)
 		apply_free_chk(e, rs->checks[i]);
 	free(rs->checks);
+	free(rs->reason);
 	free(rs);
 }
 
@@ -153,6 +155,41 @@ static struct chk_rs *apply_find_rs(struct chk_rs **sorted, size_t n,
 	return hit ? *hit : NULL;
 }
 
+static bool apply_uses_tls(const struct cfg *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < c->n_vss; i++)
+		for (j = 0; j < c->vss[i].n_rss; j++)
+			for (k = 0; k < c->vss[i].rss[j].n_checks; k++)
+				if (c->vss[i].rss[j].checks[k].type ==
+				    CFG_CHK_SSL)
+					return true;
+	return false;
+}
+
+/* the quorum @cv can reach: keepalived caps it at the total weight */
+static unsigned apply_quorum(const struct cfg *c, const struct cfg_vs *cv)
+{
+	unsigned long total = 0;
+	unsigned q;
+	size_t i;
+
+	for (i = 0; i < cv->n_rss; i++)
+		total += (unsigned long)(cv->rss[i].weight > 0 ?
+						 cv->rss[i].weight :
+						 0);
+	q = chk_quorum_cap(cv->quorum, total);
+	if (q != cv->quorum) {
+		char name[CHK_NAME_MAX];
+
+		log_warn("VS %s: quorum %u exceeds the total weight %lu of its "
+			 "real servers; using %u",
+			 chk_fmt_vs(c, cv, name), cv->quorum, total, q);
+	}
+	return q;
+}
+
 /* build new vs @nv from @cv, moving matching real servers out of @ov */
 static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
 		    const struct cfg_vs *cv, struct chk_vs *ov)
@@ -197,12 +234,13 @@ static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
 			rs->up = true;
 			for (j = 0; j < rs->n_checks; j++)
 				rs->up = rs->up && rs->checks[j]->fsm.up;
-			snprintf(rs->reason, sizeof(rs->reason), "%s",
-				 rs->up ? "" : "not checked yet (alpha)");
+			chk_str_set(&rs->reason,
+				    rs->up ? NULL : "not checked yet (alpha)");
 			rs->since_wall_ms = chk_wall_ms();
 		}
 		for (j = 0; j < rs->n_checks; j++)
-			if (!rs->checks[j]->timer && !rs->checks[j]->probe)
+			if (!chk_tmr_armed(&rs->checks[j]->timer) &&
+			    !rs->checks[j]->probe)
 				chk_sched_start(e, rs->checks[j]);
 		if (changed && !fresh)
 			chk_rs_update(e, rs, "checkers changed by reload");
@@ -243,6 +281,7 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 		if (nvss[i]) {
 			nvss[i]->cfg = &c->vss[i];
 			nvss[i]->idx = i;
+			nvss[i]->quorum = apply_quorum(c, &c->vss[i]);
 			nvss[i]->quorum_up = ov ? ov->quorum_up : true;
 		}
 		if (!nvss[i] || apply_vs(e, nvss[i], &c->vss[i], ov) < 0) {
@@ -272,9 +311,13 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 
 	if (e->tls)
 		SSL_CTX_free(e->tls);
-	e->tls = chk_tls_ctx_new(&c->global, err, errlen);
-	if (!e->tls)
-		log_err("checker: SSL_GET checks will fail: %s", err);
+	e->tls = NULL;
+	/* OpenSSL's first context costs megabytes: only for SSL_GET */
+	if (apply_uses_tls(c)) {
+		e->tls = chk_tls_ctx_new(&c->global, err, errlen);
+		if (!e->tls)
+			log_err("checker: SSL_GET checks will fail: %s", err);
+	}
 	chk_notify_open(e);
 	chk_status_changed(e);
 	return 0;

@@ -68,13 +68,11 @@ static void dgram_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
-static void dgram_timeout(struct ev_loop *l, void *arg)
+static void dgram_timeout(void *arg)
 {
 	struct chk_probe *p = arg;
 	enum chk_verdict v;
 
-	(void)l;
-	p->deadline = NULL;
 	v = p->proto->timeout ? p->proto->timeout(p) :
 				chk_probe_fail(p, "no reply (timeout)");
 	chk_probe_finish(p, v == CHK_V_MORE ? CHK_V_FAIL : v);
@@ -99,9 +97,8 @@ void chk_dgram_start(struct chk_probe *p)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	p->deadline =
-		ev_timer_add(p->eng->loop, p->start_us + tmo, dgram_timeout, p);
-	if (!p->deadline) {
+	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo, true,
+			dgram_timeout, p) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
 	}

@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "checker/fsm.h"
+#include "checker/timerq.h"
 
 struct ev_loop;
 struct ev_timer;
@@ -35,7 +36,7 @@ struct chk {
 	struct chk_rs *rs;
 	const struct cfg_check *cfg; /* in the engine's current generation */
 	struct chk_fsm fsm;
-	struct ev_timer *timer; /* next run, NULL while a probe runs */
+	struct chk_tmr timer; /* next run; disarmed while a probe runs */
 	struct chk_probe *probe; /* the run in flight, or NULL */
 	size_t url_it; /* HTTP: next URL to check */
 	unsigned url_streak; /* HTTP: URLs passed in a row while down */
@@ -44,8 +45,10 @@ struct chk {
 	uint64_t last_wall_ms; /* wall clock of the last completed run */
 	uint64_t last_duration_us;
 	uint64_t runs;
-	char reason[CHK_REASON_MAX]; /* last run's failure, "" on pass */
-	char last_failure[CHK_REASON_MAX]; /* the last failure ever seen */
+	bool failed; /* the last run failed, for the reason in last_failure */
+	/* the last failure ever seen, NULL none: strings only where there
+	 * are failures keep ten thousand healthy checkers small */
+	char *last_failure;
 };
 
 struct chk_vs;
@@ -59,7 +62,7 @@ struct chk_rs {
 	int weight; /* dynamic weight, -1 none */
 	struct chk **checks;
 	size_t n_checks;
-	char reason[CHK_REASON_MAX]; /* why it is down, or the last failure */
+	char *reason; /* why it is down, or the last failure; NULL none */
 	uint64_t since_wall_ms; /* last transition */
 };
 
@@ -68,11 +71,13 @@ struct chk_vs {
 	size_t idx;
 	struct chk_rs **rss;
 	size_t n_rss;
+	unsigned quorum; /* the configured one capped at the total weight */
 	bool quorum_up;
 };
 
 struct chk_engine {
 	struct ev_loop *loop;
+	struct chk_tqs tqs; /* timers of checkers and probes */
 	int ipc_fd; /* -1 when running without core (genhash, tests) */
 	struct chk_gen *gen;
 	struct chk_vs **vss;
@@ -91,10 +96,36 @@ struct chk_engine {
 	gid_t script_gid;
 	bool script_user_ok; /* script_uid/gid resolved */
 	uint64_t probes_started;
+	int64_t wall_off_us; /* wall clock - monotonic clock */
+	uint64_t wall_sync_us; /* monotonic time of that reading, 0 none */
 	struct chk_probe *scripts; /* MISC probes whose script runs */
 	bool dropped; /* privileges given up */
 	bool stopping; /* scripts started now outlive the process */
 };
+
+/**
+ * chk_str - @s, or "" for NULL.
+ */
+static inline const char *chk_str(const char *s)
+{
+	return s ? s : "";
+}
+
+/**
+ * chk_reason - why the last run of @k failed, "" when it passed.
+ */
+static inline const char *chk_reason(const struct chk *k)
+{
+	return k->failed ? chk_str(k->last_failure) : "";
+}
+
+/**
+ * chk_str_set - replace the string *@dst with a copy of @s.
+ * @dst: a string owned by the runtime (NULL none)
+ * @s: the new value; NULL or "" make it NULL
+ * Keeps the old value when the copy cannot be allocated.
+ */
+void chk_str_set(char **dst, const char *s);
 
 /**
  * chk_gen_put - drop a reference to a generation; frees it at zero.
@@ -136,9 +167,10 @@ void chk_sched_stop(struct chk_engine *e, struct chk *k);
  * @r: the outcome
  * @reason: why it failed (NULL or "" on success)
  * @weight: MISC misc_dynamic weight, -1 none
+ * @now_us: ev_now_us() at the end of the run
  */
 void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
-		      const char *reason, int weight);
+		      const char *reason, int weight, uint64_t now_us);
 
 /**
  * chk_rs_update - recompute a real server's health from its checkers and
@@ -189,6 +221,14 @@ void chk_status_changed(struct chk_engine *e);
  * chk_wall_ms - the wall clock in milliseconds since the epoch (for status).
  */
 uint64_t chk_wall_ms(void);
+
+/**
+ * chk_wall_ms_at - the wall clock at monotonic time @mono_us, in ms.
+ * @e: the engine (keeps the offset between the clocks, re-read once a
+ *     second: one clock read less per check)
+ * @mono_us: an ev_now_us() reading
+ */
+uint64_t chk_wall_ms_at(struct chk_engine *e, uint64_t mono_us);
 
 /**
  * chk_type_name - keepalived's keyword for a checker type ("HTTP_GET").

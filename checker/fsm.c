@@ -51,9 +51,18 @@ struct chk_fsm_out chk_fsm_step(struct chk_fsm *f, enum chk_result r,
 bool chk_quorum_eval(bool was_up, unsigned long sum, unsigned quorum,
 		     unsigned hysteresis)
 {
+	/* keepalived keeps hysteresis below quorum, so an empty pool always
+	 * loses it; core decides the sorry server the same way */
+	if (!sum)
+		return false;
 	if (was_up)
 		return sum + hysteresis >= quorum;
 	return sum >= (unsigned long)quorum + hysteresis;
+}
+
+unsigned chk_quorum_cap(unsigned quorum, unsigned long total)
+{
+	return total < quorum ? (unsigned)total : quorum;
 }
 
 bool chk_misc_verdict(int status, bool dynamic, int *weight, char *reason,

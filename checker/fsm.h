@@ -67,13 +67,22 @@ void chk_fsm_resume(struct chk_fsm *f, bool up);
  * chk_quorum_eval - quorum with hysteresis (pure).
  * @was_up: the current quorum state
  * @sum: the sum of the weights of the live real servers
- * @quorum: the configured quorum
+ * @quorum: the quorum, capped (chk_quorum_cap)
  * @hysteresis: the configured hysteresis
  * Returns the new quorum state: it is lost below quorum - hysteresis and
- * regained at quorum + hysteresis.
+ * regained at quorum + hysteresis; never up with no live weight at all.
  */
 bool chk_quorum_eval(bool was_up, unsigned long sum, unsigned quorum,
 		     unsigned hysteresis);
+
+/**
+ * chk_quorum_cap - the quorum a virtual server can actually reach (pure).
+ * @quorum: the configured quorum
+ * @total: the sum of the configured weights of its real servers
+ * Returns @quorum, or @total when @quorum exceeds it: keepalived lowers it
+ * (with a warning) so that the quorum is not lost forever.
+ */
+unsigned chk_quorum_cap(unsigned quorum, unsigned long total);
 
 /**
  * chk_misc_verdict - what a script's wait status means (pure).

@@ -35,14 +35,12 @@ static void misc_kill(struct chk_probe *p)
 	p->pid = 0;
 }
 
-static void misc_timeout(struct ev_loop *l, void *arg)
+static void misc_timeout(void *arg)
 {
 	struct chk_probe *p = arg;
 	uint64_t t = p->cc->misc_timeout_us ? p->cc->misc_timeout_us :
 					      p->cc->delay_loop_us;
 
-	(void)l;
-	p->deadline = NULL;
 	misc_kill(p);
 	chk_probe_fail(p, "script timeout after %.1f s", (double)t / 1e6);
 	chk_probe_finish(p, CHK_V_FAIL);
@@ -67,8 +65,12 @@ void chk_misc_start(struct chk_probe *p)
 	}
 	p->next_script = p->eng->scripts;
 	p->eng->scripts = p;
-	p->deadline =
-		ev_timer_add(p->eng->loop, p->start_us + t, misc_timeout, p);
+	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, t, true,
+			misc_timeout, p) < 0) {
+		misc_kill(p);
+		chk_probe_fail(p, "out of memory");
+		chk_probe_finish(p, CHK_V_FAIL);
+	}
 }
 
 void chk_misc_cancel(struct chk_probe *p)

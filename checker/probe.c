@@ -37,7 +37,8 @@ void chk_probe_run(struct chk_engine *e, struct chk *k)
 	struct chk_probe *p = calloc(1, sizeof(*p));
 
 	if (!p) {
-		chk_sched_result(e, k, CHK_FAIL, "out of memory", -1);
+		chk_sched_result(e, k, CHK_FAIL, "out of memory", -1,
+				 ev_now_us());
 		return;
 	}
 	p->eng = e;
@@ -80,17 +81,16 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 {
 	struct chk *k = p->chk;
 	enum chk_result r;
+	uint64_t now;
 
 	p->phase = CHK_PH_DONE;
-	ev_timer_cancel(p->eng->loop, p->deadline);
-	p->deadline = NULL;
+	chk_tmr_cancel(&p->eng->tqs, &p->deadline);
 	if (p->ssl) {
 		SSL_free(p->ssl);
 		p->ssl = NULL;
 	}
 	if (p->fd >= 0) {
-		ev_fd_del(p->eng->loop, p->fd);
-		close(p->fd);
+		ev_fd_close(p->eng->loop, p->fd);
 		p->fd = -1;
 	}
 	if (p->proto && p->proto->release)
@@ -102,9 +102,10 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 					  CHK_FAIL;
 		if (r == CHK_FAIL && !p->reason[0])
 			snprintf(p->reason, sizeof(p->reason), "failed");
-		k->last_duration_us = ev_now_us() - p->start_us;
+		now = ev_now_us();
+		k->last_duration_us = now - p->start_us;
 		chk_sched_result(p->eng, k, r, r == CHK_FAIL ? p->reason : NULL,
-				 p->weight);
+				 p->weight, now);
 	}
 	chk_gen_put(p->gen);
 	free(p->out);

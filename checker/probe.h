@@ -56,7 +56,7 @@ struct chk_probe {
 	void *st; /* protocol state */
 	int fd;
 	SSL *ssl;
-	struct ev_timer *deadline;
+	struct chk_tmr deadline;
 	enum chk_phase phase;
 	uint8_t *out;
 	size_t out_len, out_off;

@@ -82,6 +82,12 @@ void chk_proc_send(struct chk_engine *e, uint16_t type, const void *payload,
 	ev_fd_mod(e->loop, e->ipc_fd, EPOLLIN | EPOLLOUT);
 }
 
+bool chk_proc_backlog(const struct chk_engine *e)
+{
+	(void)e;
+	return proc_q_head != NULL;
+}
+
 static void proc_ready(struct chk_engine *e, uint32_t generation, int ok,
 		       const char *error)
 {
@@ -140,8 +146,7 @@ static void proc_reload(struct chk_engine *e, const struct ipc_reload *rl,
 	proc_ready(e, rl->generation, 1, NULL);
 }
 
-static void proc_msg(struct chk_engine *e, const struct ipc_msg *m,
-		     int snapfd)
+static void proc_msg(struct chk_engine *e, const struct ipc_msg *m, int snapfd)
 {
 	switch (m->hdr.type) {
 	case IPC_RELOAD:
@@ -227,6 +232,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	srandom((unsigned)(getpid() ^ time(NULL)));
 	signal(SIGPIPE, SIG_IGN);
 	e.loop = ev_loop_new();
+	e.tqs.loop = e.loop;
 	g = calloc(1, sizeof(*g));
 	if (!e.loop || !g) {
 		log_err("checker: cannot start: %s", strerror(errno));
@@ -257,6 +263,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	chk_engine_clear(&e);
 	chk_misc_kill_all(&e);
 	chk_status_stop(&e);
+	chk_tqs_free(&e.tqs);
 	ev_loop_free(e.loop);
 	return proc_exit_code;
 }

@@ -2,6 +2,7 @@
 #ifndef DD_CHK_PROC_H
 #define DD_CHK_PROC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "checker/engine.h"
@@ -16,5 +17,11 @@
  */
 void chk_proc_send(struct chk_engine *e, uint16_t type, const void *payload,
 		   uint32_t len);
+
+/**
+ * chk_proc_backlog - whether messages wait for room in the socket to core.
+ * Returns true while core is not keeping up.
+ */
+bool chk_proc_backlog(const struct chk_engine *e);
 
 #endif

@@ -28,12 +28,46 @@ const char *chk_type_name(enum cfg_check_type t)
 	return "CHECK";
 }
 
+void chk_str_set(char **dst, const char *s)
+{
+	char *n = NULL;
+
+	if (s && *s) {
+		if (*dst && !strcmp(*dst, s))
+			return; /* a failing server's usual case */
+		n = strdup(s);
+		if (!n) {
+			log_err("checker: out of memory keeping reason \"%s\"",
+				s);
+			return;
+		}
+	}
+	free(*dst);
+	*dst = n;
+}
+
 uint64_t chk_wall_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t chk_wall_ms_at(struct chk_engine *e, uint64_t mono_us)
+{
+	if (!e->wall_sync_us || mono_us < e->wall_sync_us ||
+	    mono_us - e->wall_sync_us > 1000000) {
+		struct timespec ts;
+		uint64_t m = ev_now_us();
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		e->wall_off_us = (int64_t)((uint64_t)ts.tv_sec * 1000000 +
+					   (uint64_t)ts.tv_nsec / 1000) -
+				 (int64_t)m;
+		e->wall_sync_us = m;
+	}
+	return (uint64_t)((int64_t)mono_us + e->wall_off_us) / 1000;
 }
 
 static uint64_t sched_rand(uint64_t max)
@@ -43,31 +77,35 @@ static uint64_t sched_rand(uint64_t max)
 	return max ? r % (max + 1) : 0;
 }
 
-static void sched_fire(struct ev_loop *l, void *arg)
+static void sched_fire(void *arg)
 {
 	struct chk *k = arg;
 
-	(void)l;
-	k->timer = NULL;
 	chk_probe_run(k->eng, k);
 }
 
-static void sched_arm(struct chk_engine *e, struct chk *k, uint64_t delay_us)
+/* @fifo: @delay_us is one of the checker's fixed delays */
+static void sched_arm(struct chk_engine *e, struct chk *k, uint64_t from_us,
+		      uint64_t delay_us, bool fifo)
 {
-	k->timer = ev_timer_add(e->loop, ev_now_us() + delay_us, sched_fire, k);
-	if (!k->timer)
-		log_err("checker: out of memory arming a timer; check stops");
+	if (chk_tmr_arm(&e->tqs, &k->timer, from_us, delay_us, fifo, sched_fire,
+			k) < 0) {
+		char rs[CHK_NAME_MAX];
+
+		log_err("%s %s: out of memory arming a timer; check stops",
+			chk_fmt_rs(k->rs->vs->cfg, k->rs->cfg, rs),
+			chk_type_name(k->cfg->type));
+	}
 }
 
 void chk_sched_start(struct chk_engine *e, struct chk *k)
 {
-	sched_arm(e, k, sched_rand(k->cfg->warmup_us));
+	sched_arm(e, k, ev_now_us(), sched_rand(k->cfg->warmup_us), false);
 }
 
 void chk_sched_stop(struct chk_engine *e, struct chk *k)
 {
-	ev_timer_cancel(e->loop, k->timer);
-	k->timer = NULL;
+	chk_tmr_cancel(&e->tqs, &k->timer);
 	if (k->probe)
 		chk_probe_cancel(k->probe);
 }
@@ -78,37 +116,40 @@ static void sched_log_result(struct chk_engine *e, struct chk *k,
 	char rs[CHK_NAME_MAX];
 	const char *type = chk_type_name(k->cfg->type);
 
+	/* most runs pass without news: no name formatting for them */
+	if (o.trans == CHK_T_NONE && r != CHK_FAIL)
+		return;
 	chk_fmt_rs(k->rs->vs->cfg, k->rs->cfg, rs);
 	if (o.trans == CHK_T_UP)
 		log_info("%s %s: check succeeded, checker up", rs, type);
 	else if (o.trans == CHK_T_DOWN)
-		log_info("%s %s: %s, checker down", rs, type, k->reason);
+		log_info("%s %s: %s, checker down", rs, type, chk_reason(k));
 	else if (r == CHK_FAIL &&
 		 (k->cfg->log_all_failures ||
 		  e->gen->cfg->global.checker_log_all_failures))
-		log_info("%s %s: %s%s", rs, type, k->reason,
+		log_info("%s %s: %s%s", rs, type, chk_reason(k),
 			 o.next == CHK_NEXT_RETRY ? ", retrying" : "");
 	else if (r == CHK_FAIL)
-		log_debug("%s %s: %s%s", rs, type, k->reason,
+		log_debug("%s %s: %s%s", rs, type, chk_reason(k),
 			  o.next == CHK_NEXT_RETRY ? ", retrying" : "");
 }
 
 void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
-		      const char *reason, int weight)
+		      const char *reason, int weight, uint64_t now_us)
 {
 	const struct cfg_check *cc = k->cfg;
 	struct chk_fsm_out o = chk_fsm_step(&k->fsm, r, cc->retry);
 	bool wchange = false;
 
 	k->runs++;
-	k->last_wall_ms = chk_wall_ms();
+	k->last_wall_ms = chk_wall_ms_at(e, now_us);
 	if (r == CHK_FAIL) {
 		k->url_streak = 0;
-		snprintf(k->reason, sizeof(k->reason), "%s",
-			 reason ? reason : "failed");
-		memcpy(k->last_failure, k->reason, sizeof(k->reason));
+		k->failed = true;
+		chk_str_set(&k->last_failure,
+			    reason && *reason ? reason : "failed");
 	} else {
-		k->reason[0] = '\0';
+		k->failed = false;
 		if (cc->type == CFG_CHK_MISC && cc->misc_dynamic &&
 		    weight != k->weight) {
 			k->weight = weight;
@@ -116,14 +157,16 @@ void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
 		}
 	}
 	sched_log_result(e, k, r, o);
+	/* fast_recovery: the next URL now, not after delay_loop */
 	if (r == CHK_PROGRESS && cc->fast_recovery)
-		sched_arm(e, k, 0); /* next URL now, not after delay_loop */
+		sched_arm(e, k, now_us, 0, false);
 	else
-		sched_arm(e, k,
+		sched_arm(e, k, now_us,
 			  o.next == CHK_NEXT_RETRY ? cc->delay_before_retry_us :
-						     cc->delay_loop_us);
+						     cc->delay_loop_us,
+			  true);
 	if (o.trans != CHK_T_NONE || wchange)
-		chk_rs_update(e, k->rs, k->reason);
+		chk_rs_update(e, k->rs, chk_reason(k));
 	chk_status_changed(e);
 }
 
@@ -145,13 +188,14 @@ static unsigned long sched_vs_weight(const struct chk_vs *vs)
 
 void chk_quorum_init(struct chk_vs *vs)
 {
-	vs->quorum_up = sched_vs_weight(vs) >= vs->cfg->quorum;
+	vs->quorum_up =
+		chk_quorum_eval(false, sched_vs_weight(vs), vs->quorum, 0);
 }
 
 void chk_quorum_update(struct chk_engine *e, struct chk_vs *vs)
 {
 	bool up = chk_quorum_eval(vs->quorum_up, sched_vs_weight(vs),
-				  vs->cfg->quorum, vs->cfg->hysteresis);
+				  vs->quorum, vs->cfg->hysteresis);
 	char name[CHK_NAME_MAX];
 
 	if (up == vs->quorum_up)
@@ -185,8 +229,9 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 	if (flip) {
 		rs->since_wall_ms = chk_wall_ms();
 		if (!up)
-			snprintf(rs->reason, sizeof(rs->reason), "%s",
-				 reason && *reason ? reason : "check failed");
+			chk_str_set(&rs->reason, reason && *reason ?
+							 reason :
+							 "check failed");
 	}
 	memset(&h, 0, sizeof(h));
 	h.generation = e->gen->generation;
@@ -194,7 +239,8 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 	h.rs = (uint32_t)rs->idx;
 	h.up = up;
 	h.weight = w;
-	snprintf(h.reason, sizeof(h.reason), "%s", up ? "" : rs->reason);
+	snprintf(h.reason, sizeof(h.reason), "%s",
+		 up ? "" : chk_str(rs->reason));
 	chk_proc_send(e, IPC_RS_HEALTH, &h, sizeof(h));
 	rs->reported = true;
 	if (flip) {
@@ -206,7 +252,7 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 			log_info("%s VS %s: real server up", name, vname);
 		else
 			log_info("%s VS %s: real server down (%s)", name, vname,
-				 rs->reason);
+				 chk_str(rs->reason));
 		chk_notify_rs(e, rs);
 		chk_quorum_update(e, rs->vs);
 	}
@@ -237,7 +283,7 @@ void chk_rs_resume(struct chk_engine *e, uint32_t generation, uint32_t vs,
 	r->up = up;
 	r->weight = weight;
 	r->reported = true;
-	snprintf(r->reason, sizeof(r->reason), "%s", up ? "" : reason);
+	chk_str_set(&r->reason, up ? NULL : reason);
 	chk_quorum_init(r->vs);
 	chk_status_changed(e);
 }
@@ -258,7 +304,7 @@ void chk_omega(struct chk_engine *e)
 			if (!rs->up)
 				continue;
 			rs->up = false;
-			snprintf(rs->reason, sizeof(rs->reason), "shutdown");
+			chk_str_set(&rs->reason, "shutdown");
 			chk_notify_rs(e, rs);
 		}
 		if (vs->quorum_up) {

@@ -15,6 +15,8 @@
 /* above this many real servers the full object cannot fit one message
  * (about 450 bytes each): list only those that are down */
 #define STATUS_FULL_MAX_RS 120
+/* and at most this many down ones when truncated */
+#define STATUS_DOWN_MAX_RS 100
 
 /* milliseconds with microsecond precision, printed as such */
 static json_object *status_ms(uint64_t us)
@@ -40,9 +42,11 @@ static void status_add_check(json_object *arr, const struct chk *k)
 			       json_object_new_int64((int64_t)k->last_wall_ms));
 	json_object_object_add(o, "duration_ms",
 			       status_ms(k->last_duration_us));
-	json_object_object_add(o, "reason", json_object_new_string(k->reason));
-	json_object_object_add(o, "last_failure",
-			       json_object_new_string(k->last_failure));
+	json_object_object_add(o, "reason",
+			       json_object_new_string(chk_reason(k)));
+	json_object_object_add(
+		o, "last_failure",
+		json_object_new_string(chk_str(k->last_failure)));
 	json_object_array_add(arr, o);
 }
 
@@ -68,7 +72,8 @@ static json_object *status_rs(const struct chk_rs *rs)
 	json_object_object_add(o, "dynamic_weight",
 			       json_object_new_int(rs->weight));
 	json_object_object_add(
-		o, "reason", json_object_new_string(rs->up ? "" : rs->reason));
+		o, "reason",
+		json_object_new_string(rs->up ? "" : chk_str(rs->reason)));
 	json_object_object_add(
 		o, "since", json_object_new_int64((int64_t)rs->since_wall_ms));
 	checks = json_object_new_array();
@@ -80,7 +85,7 @@ static json_object *status_rs(const struct chk_rs *rs)
 			last = k;
 		if (k->fsm.fails > fails)
 			fails = k->fsm.fails;
-		if (k->last_failure[0])
+		if (k->last_failure)
 			lastfail = k->last_failure;
 	}
 	json_object_object_add(o, "last_failure",
@@ -99,10 +104,15 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 {
 	json_object *top = json_object_new_object(), *vss;
 	char name[CHK_NAME_MAX], *out;
-	size_t i, j;
+	size_t i, j, n_rs = 0, n_down = 0, listed = 0;
 
 	if (!top)
 		return NULL;
+	for (i = 0; i < e->n_vss; i++) {
+		n_rs += e->vss[i]->n_rss;
+		for (j = 0; j < e->vss[i]->n_rss; j++)
+			n_down += !e->vss[i]->rss[j]->up;
+	}
 	json_object_object_add(
 		top, "generation",
 		json_object_new_int64(e->gen ? e->gen->generation : 0));
@@ -111,6 +121,10 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 		json_object_new_int64((int64_t)e->probes_started));
 	json_object_object_add(top, "truncated",
 			       json_object_new_boolean(only_down));
+	json_object_object_add(top, "real_servers",
+			       json_object_new_int64((int64_t)n_rs));
+	json_object_object_add(top, "real_servers_down",
+			       json_object_new_int64((int64_t)n_down));
 	vss = json_object_new_array();
 	for (i = 0; i < e->n_vss; i++) {
 		const struct chk_vs *vs = e->vss[i];
@@ -122,12 +136,17 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 		json_object_object_add(v, "name",
 				       json_object_new_string(chk_fmt_vs(
 					       e->gen->cfg, vs->cfg, name)));
+		json_object_object_add(v, "quorum",
+				       json_object_new_int64(vs->quorum));
 		json_object_object_add(v, "quorum_up",
 				       json_object_new_boolean(vs->quorum_up));
-		for (j = 0; j < vs->n_rss; j++)
-			if (!only_down || !vs->rss[j]->up)
-				json_object_array_add(rss,
-						      status_rs(vs->rss[j]));
+		for (j = 0; j < vs->n_rss; j++) {
+			if (only_down &&
+			    (vs->rss[j]->up || listed >= STATUS_DOWN_MAX_RS))
+				continue;
+			json_object_array_add(rss, status_rs(vs->rss[j]));
+			listed++;
+		}
 		json_object_object_add(v, "real_servers", rss);
 		json_object_array_add(vss, v);
 	}
@@ -171,6 +190,13 @@ static void status_fire(struct ev_loop *l, void *arg)
 	e->status_timer = NULL;
 	if (!e->status_dirty)
 		return;
+	/* core is behind: a newer status replaces this one, later */
+	if (chk_proc_backlog(e)) {
+		e->status_timer = ev_timer_add(
+			e->loop, ev_now_us() + STATUS_MIN_INTERVAL_US,
+			status_fire, e);
+		return;
+	}
 	e->status_dirty = false;
 	e->status_sent_us = ev_now_us();
 	status_send(e);

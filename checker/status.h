@@ -11,8 +11,10 @@
  *        "failures":N, "checks":[{"type":"HTTP_GET", "up":true,
  *          "failures":N, "runs":N, "last_check":EPOCH_MS,
  *          "duration_ms":1.25, "reason":"", "last_failure":"..."}]}]}]}
+ * Top level also: "real_servers":N, "real_servers_down":N.
  * When the whole object does not fit one message, "truncated" is true and
- * only real servers that are down are listed.
+ * only real servers that are down are listed, at most 100 of them (more
+ * would not fit either).
  */
 #ifndef DD_CHK_STATUS_H
 #define DD_CHK_STATUS_H

@@ -44,12 +44,10 @@ static void stream_end(struct chk_probe *p, enum chk_verdict v)
 		chk_probe_finish(p, v);
 }
 
-static void stream_timeout(struct ev_loop *l, void *arg)
+static void stream_timeout(void *arg)
 {
 	struct chk_probe *p = arg;
 
-	(void)l;
-	p->deadline = NULL;
 	switch (p->phase) {
 	case CHK_PH_CONNECT:
 		chk_probe_fail(p, "connect timeout");
@@ -266,12 +264,14 @@ static void stream_tls_start(struct chk_probe *p)
 	stream_tls(p);
 }
 
-static void stream_connected(struct chk_probe *p)
+static void stream_connected(struct chk_probe *p, uint32_t events)
 {
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	/* a failed connect always raises EPOLLERR: only then ask why */
+	if ((events & (EPOLLERR | EPOLLHUP)) &&
+	    getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err) {
 		chk_probe_fail(p, "%s", stream_errstr(err));
@@ -292,7 +292,7 @@ static void stream_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	(void)fd;
 	switch (p->phase) {
 	case CHK_PH_CONNECT:
-		stream_connected(p);
+		stream_connected(p, events);
 		return;
 	case CHK_PH_TLS:
 		stream_tls(p);
@@ -340,9 +340,8 @@ void chk_stream_start(struct chk_probe *p)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	p->deadline = ev_timer_add(p->eng->loop, p->start_us + tmo,
-				   stream_timeout, p);
-	if (!p->deadline) {
+	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo, true,
+			stream_timeout, p) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
 	}

@@ -175,6 +175,13 @@ void ev_fd_del(struct ev_loop *l, int fd)
 	memset(&l->fds[fd], 0, sizeof(l->fds[fd]));
 }
 
+int ev_fd_close(struct ev_loop *l, int fd)
+{
+	if (fd >= 0 && (size_t)fd < l->n_fds)
+		memset(&l->fds[fd], 0, sizeof(l->fds[fd]));
+	return close(fd);
+}
+
 /* ---- timers: binary min-heap ordered by (when, seq) ------------------ */
 
 static bool timer_before(const struct ev_timer *a, const struct ev_timer *b)

@@ -52,6 +52,15 @@ int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events);
 void ev_fd_del(struct ev_loop *l, int fd);
 
 /**
+ * ev_fd_close - stop watching @fd and close it, without the EPOLL_CTL_DEL
+ * system call: closing a file's last descriptor takes it out of epoll (a
+ * copy held for a moment by a forked child only delivers events that the
+ * loop recognises as stale and skips).
+ * Returns close()'s result.
+ */
+int ev_fd_close(struct ev_loop *l, int fd);
+
+/**
  * ev_timer_add - run @cb once at monotonic time @when_us.
  * Returns a handle for ev_timer_cancel, or NULL on allocation failure.
  */

@@ -2,8 +2,8 @@
 # test_checker.sh - the checker process against real servers in a namespace:
 # every check type up, down on failure and up again; misbehaving servers
 # marked down with the right reason and no crash; retry / delay_before_retry
-# / alpha / warmup timing; notify scripts, quorum and the notify FIFO in
-# order; reload keeping state; resume after a checker restart; privilege
+# / alpha / warmup timing; notify scripts, quorum (capped at the total
+# weight) and the notify FIFO in order; reload keeping state; resume after a checker restart; privilege
 # drop. Topology: director "d" (192.0.2.1) and real servers "r"
 # (192.0.2.21-31) on one veth pair. directord runs with -C (checker only).
 set -u
@@ -391,6 +391,10 @@ $(rsblk 2001:db8::22 80 "    TCP_CHECK {
       retry 0
       warmup 0
     }")"
+		# quorum 5 over a total weight of 1: capped to 1, so reachable
+		vsblk 203.0.113.27 80 "  quorum 5" "$(rsblk 192.0.2.21 80 "    TCP_CHECK {
+      connect_timeout 1
+    }")"
 		vsblk 203.0.113.21 8100 "  alpha
   delay_loop 30
   warmup 4" "$warm"
@@ -511,6 +515,22 @@ sleep 2.5 # two more timeouts: each must have killed its script and the
 n=$(pgrep -c -x -f 'sleep 37.31')
 [ "$n" -le 2 ] && tap_ok "misc/timeout-kills-process-group" ||
 	tap_fail "misc/timeout-kills-process-group" "$n scripts still running"
+
+vsq() { # VS EXPR : evaluate EXPR on virtual server v
+	ctl status --json 2>/dev/null | python3 -c '
+import json, sys
+for v in json.load(sys.stdin)["checker"]["virtual_servers"]:
+    if v["name"] == sys.argv[1]:
+        print(eval(sys.argv[2])); sys.exit(0)
+sys.exit(1)' "$1" "$2" 2>/dev/null
+}
+q=$(vsq "[203.0.113.27]:tcp:80" '(v["quorum"], v["quorum_up"])')
+if [ "$q" = "(1, True)" ] &&
+	grep -q "quorum 5 exceeds the total weight 1 .*using 1" "$NS_TMP/directord.log"; then
+	tap_ok "quorum/capped-at-total-weight"
+else
+	tap_fail "quorum/capped-at-total-weight" "quorum, up: $q; log: $(grep -c 'exceeds the total weight' "$NS_TMP/directord.log")"
+fi
 
 # ---- timing ----------------------------------------------------------------
 # first failure after start marks down at once, despite retry 3 x 5 s

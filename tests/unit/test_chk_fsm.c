@@ -116,6 +116,22 @@ static void quorum_hysteresis(void **s)
 	assert_true(chk_quorum_eval(false, 4, 3, 1)); /* 4 >= 3+1 */
 	assert_false(chk_quorum_eval(true, 0, 1, 0));
 	assert_true(chk_quorum_eval(false, 1, 1, 0));
+	/* hysteresis >= quorum: an empty pool still loses it */
+	assert_false(chk_quorum_eval(true, 0, 2, 5));
+	assert_true(chk_quorum_eval(true, 1, 2, 5));
+}
+
+/* keepalived lowers a quorum above the total weight to that total */
+static void quorum_capped_at_total_weight(void **s)
+{
+	(void)s;
+	assert_int_equal(chk_quorum_cap(10, 3), 3);
+	assert_int_equal(chk_quorum_cap(3, 3), 3);
+	assert_int_equal(chk_quorum_cap(2, 7), 2);
+	assert_int_equal(chk_quorum_cap(1, 0), 0);
+	/* quorum 10 over weights 2 + 1: all up keeps the quorum */
+	assert_true(chk_quorum_eval(false, 3, chk_quorum_cap(10, 3), 0));
+	assert_false(chk_quorum_eval(true, 2, chk_quorum_cap(10, 3), 0));
 }
 
 static void misc_exit_codes(void **s)
@@ -149,6 +165,7 @@ int main(void)
 		cmocka_unit_test(progress_does_not_bring_up),
 		cmocka_unit_test(resume_uses_retries),
 		cmocka_unit_test(quorum_hysteresis),
+		cmocka_unit_test(quorum_capped_at_total_weight),
 		cmocka_unit_test(misc_exit_codes),
 	};
 
