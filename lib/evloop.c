@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 
 #include "evloop.h"
 #include "log.h"
@@ -58,6 +59,12 @@ struct ev_loop {
 	size_t n_heap, cap_heap;
 	uint64_t timer_seq;
 
+	/* wakes epoll at the earliest timer's exact deadline: epoll's own
+	 * timeout is in ms and the kernel stretches it by 0.1 % (3.6 ms on a
+	 * 3.6 s Master_Down_Interval); -1 until ev_run, or if unavailable */
+	int tfd;
+	uint64_t tfd_armed_us; /* deadline armed, 0 when none */
+
 	bool stop;
 };
 
@@ -81,6 +88,7 @@ struct ev_loop *ev_loop_new(void)
 		return NULL;
 	}
 	l->sigfd = -1;
+	l->tfd = -1;
 	sigemptyset(&l->sigmask);
 	return l;
 }
@@ -97,6 +105,8 @@ void ev_loop_free(struct ev_loop *l)
 	free(l->fds);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
+	if (l->tfd >= 0)
+		close(l->tfd);
 	close(l->epfd);
 	free(l);
 }
@@ -319,6 +329,58 @@ static int next_timeout_ms(const struct ev_loop *l, uint64_t now)
 	return d > 60000 ? 60000 : (int)d;
 }
 
+static void tfd_ready(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	uint64_t n;
+
+	(void)events;
+	(void)arg;
+	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		log_err("evloop: timerfd read: %s", strerror(errno));
+	l->tfd_armed_us = 0; /* expired: the timers run after dispatch */
+}
+
+/* open the wake-up timerfd once; without it, timers keep epoll's slack */
+static void tfd_open(struct ev_loop *l)
+{
+	int fd;
+
+	if (l->tfd >= 0)
+		return;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (fd < 0 || ev_fd_add(l, fd, EPOLLIN, tfd_ready, NULL) < 0) {
+		log_warn("evloop: no timerfd (%s): timers may fire a few ms "
+			 "late",
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	l->tfd = fd;
+}
+
+/* wait_timeout_ms - epoll's timeout, with the timerfd armed at the exact
+ * deadline (epoll's own timeout then only backs it up). */
+static int wait_timeout_ms(struct ev_loop *l, uint64_t now)
+{
+	int ms = next_timeout_ms(l, now);
+	uint64_t when;
+
+	if (ms <= 0 || l->tfd < 0)
+		return ms;
+	when = l->heap[0]->when_us;
+	if (when != l->tfd_armed_us) {
+		struct itimerspec its = { 0 };
+
+		its.it_value.tv_sec = (time_t)(when / 1000000u);
+		its.it_value.tv_nsec = (long)(when % 1000000u) * 1000;
+		if (timerfd_settime(l->tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+			return ms;
+		l->tfd_armed_us = when;
+	}
+	return ms < 60000 ? ms + 1 : ms;
+}
+
 /* ---- signals -------------------------------------------------------- */
 
 static void sig_ready(struct ev_loop *l, int fd, uint32_t events, void *arg)
@@ -394,9 +456,10 @@ int ev_run(struct ev_loop *l)
 	int errors = 0;
 
 	l->stop = false;
+	tfd_open(l);
 	while (!l->stop) {
 		int n = epoll_wait(l->epfd, evs, EV_BATCH,
-				   next_timeout_ms(l, ev_now_us()));
+				   wait_timeout_ms(l, ev_now_us()));
 
 		if (n < 0) {
 			if (errno == EINTR)
