@@ -14,6 +14,18 @@ export DD_VM_GUEST DD_VM_MODDIR DD_VM_KVER DD_VM_OUT
 # HOME is writable and empty: the host root is read-only, and its dotfiles
 # are not for the VM.
 export PATH="/run/dd-vm/bin:$DD_VM_PATH" HOME=/run/dd-vm/home TERM=dumb
+# A source or build tree under the host's /tmp or /var/tmp (a clone made
+# there) is hidden by the guest's fresh tmpfs: show it at its own path,
+# read-only, from /run/dd-vm/host where the initramfs kept it.
+for d in ${DD_SRCDIR:-} ${DD_BUILD:-}; do
+	case $d in
+	/tmp/* | /var/tmp/*)
+		if [ -d "/run/dd-vm/host$d" ] && ! mountpoint -q "$d"; then
+			mkdir -p "$d" && mount --bind "/run/dd-vm/host$d" "$d"
+		fi
+		;;
+	esac
+done
 cd "$DD_VM_CWD" 2>/dev/null || cd /
 read -r up _ </proc/uptime
 echo "$up" >"$res/uptime.run"
