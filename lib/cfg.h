@@ -189,6 +189,9 @@ struct cfg_vrrp {
 	bool accept; /* default true unless strict */
 	unsigned down_timer_adverts; /* 3 */
 	int sync_group; /* index into cfg->sync_groups, -1 none */
+	bool use_vmac; /* VIPs on a macvlan with the virtual MAC */
+	char vmac_name[IFNAMSIZ]; /* "" = vrrp.<VRID> / vrrp6.<VRID> */
+	bool vmac_xmit_base; /* adverts leave from the base interface */
 };
 
 struct cfg_sync_group {

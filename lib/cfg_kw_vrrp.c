@@ -270,11 +270,41 @@ static void vrrp_end(struct cfg_ctx *x, void *obj)
 				   "instance",
 				   v->name, addr_fmt(&v->peers[i].addr, buf),
 				   cfg_family_name(v->family));
+	if (v->use_vmac && !v->interface[0])
+		cfg_msg_at(x, CFG_ERR, &v->loc,
+			   "(%s) use_vmac needs an interface", v->name);
+	if (v->vmac_xmit_base && !v->use_vmac)
+		cfg_msg_at(x, CFG_WARN, &v->loc,
+			   "(%s) vmac_xmit_base has no effect without use_vmac",
+			   v->name);
 	if (v->nopreempt && v->state_master)
 		cfg_msg_at(x, CFG_WARN, &v->loc,
 			   "(%s) nopreempt has no effect with state MASTER "
 			   "(use state BACKUP)",
 			   v->name);
+}
+
+/* use_vmac [[name] NAME]: keepalived's MAC and group options are refused */
+static void *kw_use_vmac(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			 int argc, char **argv)
+{
+	V *v = obj;
+	const char *name = NULL;
+
+	if (argc == 1 && strcmp(argv[0], "name"))
+		name = argv[0];
+	else if (argc == 2 && !strcmp(argv[0], "name"))
+		name = argv[1];
+	else if (argc)
+		cfg_err(x, "use_vmac: only 'use_vmac [[name] NAME]' is "
+			   "supported (no MAC, netlink_notify_msg or group)");
+	v->use_vmac = true;
+	if (name &&
+	    cfg_arg_name(x, "use_vmac name", name, v->vmac_name,
+			 sizeof(v->vmac_name)) == 0 &&
+	    strpbrk(name, "/: \t"))
+		cfg_err(x, "use_vmac name '%s' is not an interface name", name);
+	return NULL;
 }
 
 #define VX(name, m)                                              \
@@ -336,9 +366,9 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_IGNORED("notify_priority_changes"),
 	CFG_IGNORED("kernel_rx_buf_size"),
 	CFG_IGNORED("native_ipv6"),
-	CFG_UNSUPPORTED("use_vmac"),
+	CFG_KW("use_vmac", kw_use_vmac, 0, 4),
+	CFG_FLAG("vmac_xmit_base", V, vmac_xmit_base),
 	CFG_UNSUPPORTED("use_vmac_addr"),
-	CFG_UNSUPPORTED("vmac_xmit_base"),
 	CFG_UNSUPPORTED("use_ipvlan"),
 	CFG_UNSUPPORTED("auth_hmac"),
 	CFG_UNSUPPORTED("track_file"),

@@ -44,7 +44,7 @@ static uint64_t pace_us(const struct vrrp_inst *i, const struct cfg_vip *v)
 
 static void send_frame(struct vrrp_inst *i, const struct cfg_vip *v)
 {
-	if (vrrp_garp_send(i->p->garp_fd, vrrp_vip_ifname(v, i->c->interface),
+	if (vrrp_garp_send(i->p->garp_fd, vrrp_vip_ifname(v, i->vif),
 			   &v->addr) > 0)
 		i->st.garp_tx++;
 }

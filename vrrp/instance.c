@@ -25,6 +25,7 @@
 #include "timer.h"
 #include "track.h"
 #include "vip.h"
+#include "vmac.h"
 #include "wake.h"
 
 #define NAME(i) ((i)->c->name)
@@ -96,15 +97,15 @@ static void vips_apply(struct vrrp_inst *i, bool add)
 	for (k = 0; k < c->n_vips + c->n_evips; k++) {
 		const struct cfg_vip *v =
 			k < c->n_vips ? &c->vips[k] : &c->evips[k - c->n_vips];
-		int rc = add ? vrrp_vip_add(nl, v, c->interface) :
-			       vrrp_vip_del(nl, v, c->interface);
+		int rc = add ? vrrp_vip_add(nl, v, i->vif) :
+			       vrrp_vip_del(nl, v, i->vif);
 
 		if (rc > 0)
 			log_info("(%s) %s %s/%u %s %s", NAME(i),
 				 add ? "adding" : "removing",
 				 addr_fmt(&v->addr, ab), v->prefix,
 				 add ? "to" : "from",
-				 vrrp_vip_ifname(v, c->interface));
+				 vrrp_vip_ifname(v, i->vif));
 	}
 	i->vips_up = add;
 }
@@ -288,6 +289,27 @@ void vrrp_inst_event(struct vrrp_inst *i, const struct vrrp_fsm_event *ev)
 
 /* ---- life cycle ------------------------------------------------------- */
 
+/* the interface adverts use: with use_vmac the macvlan, so they leave
+ * with the virtual MAC and are heard (the kernel hands a multicast frame
+ * whose source MAC is one of its own macvlans' to that macvlan only, never
+ * to the base); with vmac_xmit_base or unicast peers the base (a unicast
+ * advert is addressed to the peer's base MAC, and ARP for the peer from a
+ * macvlan would reach only the peer's own macvlan) */
+static const char *adv_ifname(const struct vrrp_inst *i)
+{
+	const struct cfg_vrrp *c = i->c;
+
+	return c->use_vmac && !c->vmac_xmit_base && !c->n_peers ? i->vif :
+								  c->interface;
+}
+
+static void vmac_stop(struct vrrp_inst *i)
+{
+	if (i->vmac_up)
+		vrrp_vmac_delete(i->p->nl, i->vif, i->c->interface);
+	i->vmac_up = false;
+}
+
 struct vrrp_inst *vrrp_inst_new(struct vrrp_proc *p, size_t idx)
 {
 	struct vrrp_inst *i = calloc(1, sizeof(*i));
@@ -299,6 +321,14 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_proc *p, size_t idx)
 	i->c = &p->cfg->vrrps[idx];
 	fill_vaddrs(i);
 	i->wake = vrrp_wake_new(p->loop, i->c->name);
+	snprintf(i->vif, sizeof(i->vif), "%s", i->c->interface);
+	if (i->c->use_vmac && vrrp_vmac_name(i->c->vmac_name, i->c->family,
+					     i->c->vrid, i->vif) < 0) {
+		log_err("(%s) use_vmac: the name for VRID %u does not fit",
+			NAME(i), i->c->vrid);
+		vrrp_inst_free(i);
+		return NULL;
+	}
 	return i;
 }
 
@@ -309,15 +339,24 @@ int vrrp_inst_start(struct vrrp_inst *i)
 	struct vrrp_fsm_cfg fc;
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_STARTUP };
 
-	i->sock =
-		vrrp_sock_get(&i->p->socks, i->p->loop, c->family, c->interface,
-			      c->family == AF_INET ? &g->vrrp_mcast_group4 :
-						     &g->vrrp_mcast_group6);
-	if (!i->sock)
+	if (c->use_vmac) {
+		if (vrrp_vmac_create(i->p->nl, i->vif, c->interface, c->family,
+				     c->vrid) < 0)
+			return -1;
+		i->vmac_up = true;
+	}
+	i->sock = vrrp_sock_get(&i->p->socks, i->p->loop, c->family,
+				adv_ifname(i),
+				c->family == AF_INET ? &g->vrrp_mcast_group4 :
+						       &g->vrrp_mcast_group6);
+	if (!i->sock) {
+		vmac_stop(i);
 		return -1;
+	}
 	if (vrrp_sock_attach(i->sock, c->vrid, vrrp_advert_rx, i) < 0) {
 		vrrp_sock_put(&i->p->socks, i->sock);
 		i->sock = NULL;
+		vmac_stop(i);
 		return -1;
 	}
 	/* leftovers of a previous run (crash, kill -9): a new instance starts
@@ -327,6 +366,8 @@ int vrrp_inst_start(struct vrrp_inst *i)
 		log_warn("(%s) no %s address on %s yet", NAME(i),
 			 c->family == AF_INET ? "IPv4" : "link-local",
 			 c->interface);
+	else if (i->vmac_up && c->family == AF_INET6)
+		vrrp_vmac_add_ll(i->p->nl, i->vif, &i->src);
 	fsm_cfg_from(i, &fc);
 	vrrp_fsm_init(&i->fsm, &fc);
 	i->learned_int_us = c->advert_int_us;
@@ -340,7 +381,10 @@ bool vrrp_inst_same(const struct cfg_vrrp *a, const struct cfg_vrrp *b)
 {
 	return !strcmp(a->name, b->name) &&
 	       !strcmp(a->interface, b->interface) && a->vrid == b->vrid &&
-	       a->family == b->family && a->version == b->version;
+	       a->family == b->family && a->version == b->version &&
+	       a->use_vmac == b->use_vmac &&
+	       !strcmp(a->vmac_name, b->vmac_name) &&
+	       a->vmac_xmit_base == b->vmac_xmit_base;
 }
 
 static bool vip_in(const struct cfg_vip *v, size_t n, const struct addr *a)
@@ -357,7 +401,7 @@ static bool vip_in(const struct cfg_vip *v, size_t n, const struct addr *a)
 static void vips_diff(struct vrrp_inst *i, const struct cfg_vip *ov, size_t on,
 		      const struct cfg_vip *nv, size_t nn)
 {
-	const char *ifn = i->c->interface;
+	const char *ifn = i->vif;
 	size_t k;
 
 	for (k = 0; k < on; k++)
@@ -422,7 +466,7 @@ void vrrp_inst_vip_removed(struct vrrp_inst *i, unsigned ifindex,
 	for (k = 0; k < c->n_vips + c->n_evips; k++) {
 		const struct cfg_vip *v =
 			k < c->n_vips ? &c->vips[k] : &c->evips[k - c->n_vips];
-		const char *ifn = vrrp_vip_ifname(v, c->interface);
+		const char *ifn = vrrp_vip_ifname(v, i->vif);
 
 		if (v->no_track || !addr_eq(&v->addr, a) ||
 		    if_nametoindex(ifn) != ifindex)
@@ -430,7 +474,7 @@ void vrrp_inst_vip_removed(struct vrrp_inst *i, unsigned ifindex,
 		log_warn("(%s) VIP %s was removed from %s behind our back: "
 			 "restoring it",
 			 NAME(i), addr_fmt(a, ab), ifn);
-		if (vrrp_vip_add(i->p->nl, v, c->interface) >= 0) {
+		if (vrrp_vip_add(i->p->nl, v, i->vif) >= 0) {
 			i->st.vip_restored++;
 			vrrp_announce_vip(i, v, c->garp_master_repeat);
 		}
@@ -460,6 +504,7 @@ void vrrp_inst_stop(struct vrrp_inst *i)
 		vrrp_sock_put(&i->p->socks, i->sock);
 		i->sock = NULL;
 	}
+	vmac_stop(i);
 }
 
 void vrrp_inst_free(struct vrrp_inst *i)

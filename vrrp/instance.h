@@ -5,6 +5,7 @@
 #ifndef DD_VRRP_INSTANCE_H
 #define DD_VRRP_INSTANCE_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -41,6 +42,9 @@ struct vrrp_inst {
 	size_t idx; /* index in p->cfg->vrrps */
 	struct vrrp_fsm fsm;
 	struct vrrp_sock *sock;
+	char vif[IFNAMSIZ]; /* where VIPs without `dev` go (use_vmac: the
+			     * macvlan) */
+	bool vmac_up; /* we created the macvlan */
 	struct addr src; /* advert source; FSM tie-break address */
 	struct addr *vaddrs; /* c->vips addresses, for adverts */
 	size_t n_vaddrs;

@@ -52,6 +52,9 @@ static json_object *inst_json(const struct vrrp_inst *i)
 	json_object_object_add(o, "name", json_object_new_string(c->name));
 	json_object_object_add(o, "interface",
 			       json_object_new_string(c->interface));
+	if (i->vmac_up) /* use_vmac: the macvlan holding the VIPs */
+		json_object_object_add(o, "vmac",
+				       json_object_new_string(i->vif));
 	json_object_object_add(o, "vrid", json_object_new_int((int)c->vrid));
 	json_object_object_add(o, "version", json_object_new_int(c->version));
 	json_object_object_add(o, "family",

@@ -560,7 +560,7 @@ static const struct bad_case bad_cases[] = {
 	{ "tun_on_dr.conf", "tun_on_dr.conf", 3,
 	  "tunnel option 'type' is only valid with TUN" },
 	{ "unsupported.conf", "unsupported.conf", 4,
-	  "'use_vmac' is not supported by directord yet" },
+	  "'use_ipvlan' is not supported by directord yet" },
 	{ "unsupported_block.conf", "unsupported_block.conf", 1,
 	  "'static_routes' is not supported by directord yet" },
 	{ "bad_sched.conf", "bad_sched.conf", 3,
