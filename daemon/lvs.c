@@ -187,7 +187,13 @@ static void schedule_retry(struct lvs *l);
 
 static int sync_all(struct lvs *l, bool own_all)
 {
-	int rc = reconcile(l, own_all);
+	int rc;
+
+	/* the reconcile starts from the current state: it covers them */
+	for (size_t i = 0; i < l->n_dirty; i++)
+		lvs_batch_clear(&l->batch[l->dirty[i]]);
+	l->n_dirty = 0;
+	rc = reconcile(l, own_all);
 
 	if (apply_timeouts(l) < 0)
 		rc = -1;
@@ -230,11 +236,19 @@ void lvs_retry_later(struct lvs *l)
 	schedule_retry(l);
 }
 
+static int flush(struct lvs *l);
+
 void lvs_set_loop(struct lvs *l, struct ev_loop *loop)
 {
 	if (l->timer)
 		ev_timer_cancel(l->loop, l->timer);
 	l->timer = NULL;
+	/* what the old loop would have flushed goes now */
+	if (l->flush_timer) {
+		ev_timer_cancel(l->loop, l->flush_timer);
+		l->flush_timer = NULL;
+		flush(l);
+	}
 	l->loop = loop;
 	if (loop && l->pending)
 		schedule_retry(l);
@@ -329,6 +343,28 @@ static void states_free(struct lvs_vs_state *st, size_t n)
 	free(st);
 }
 
+static void batches_free(struct lvs_batch *b, size_t n)
+{
+	for (size_t v = 0; b && v < n; v++)
+		lvs_batch_free(&b[v]);
+	free(b);
+}
+
+/* an empty batch per virtual server of @c in states @st */
+static struct lvs_batch *batches_for(const struct cfg *c,
+				     const struct lvs_vs_state *st)
+{
+	struct lvs_batch *b = calloc(c->n_vss ? c->n_vss : 1, sizeof(*b));
+
+	for (size_t v = 0; b && v < c->n_vss; v++) {
+		if (lvs_batch_init(&b[v], &c->vss[v], &st[v]) < 0) {
+			batches_free(b, v);
+			return NULL;
+		}
+	}
+	return b;
+}
+
 /* add the services and destinations of @src to @dst */
 static void merge_into(struct fwd_table *dst, const struct fwd_table *src)
 {
@@ -345,11 +381,16 @@ static void merge_into(struct fwd_table *dst, const struct fwd_table *src)
 int lvs_set_config(struct lvs *l, const struct cfg *c)
 {
 	struct lvs_vs_state *st = states_for(l, c);
+	struct lvs_batch *batch = st ? batches_for(c, st) : NULL;
+	size_t *dirty = calloc(c->n_vss ? c->n_vss : 1, sizeof(*dirty));
 	struct fwd_table owned;
 	bool own_all;
 
-	if (!st || lvs_model_build(c, NULL, true, &owned) < 0) {
+	if (!st || !batch || !dirty ||
+	    lvs_model_build(c, NULL, true, &owned) < 0) {
 		states_free(st, c->n_vss);
+		batches_free(batch, batch ? c->n_vss : 0);
+		free(dirty);
 		log_err("IPVS: out of memory adopting the configuration");
 		return -1;
 	}
@@ -360,7 +401,12 @@ int lvs_set_config(struct lvs *l, const struct cfg *c)
 		fwd_table_free(&l->owned);
 	}
 	states_free(l->st, l->cfg ? l->cfg->n_vss : 0);
+	batches_free(l->batch, l->cfg ? l->cfg->n_vss : 0);
+	free(l->dirty);
 	l->st = st;
+	l->batch = batch;
+	l->dirty = dirty;
+	l->n_dirty = 0;
 	l->owned = owned;
 	l->cfg = c;
 	own_all = !l->configured && c->global.lvs_flush;
@@ -368,57 +414,92 @@ int lvs_set_config(struct lvs *l, const struct cfg *c)
 	return sync_all(l, own_all);
 }
 
-int lvs_set_health(struct lvs *l, size_t vs, size_t rs, bool up, int weight)
+/* apply the health changes of every dirty virtual server; after a failure
+ * the kernel may differ from what we last wanted: a full reconcile instead,
+ * once for all the changes */
+static int flush(struct lvs *l)
 {
-	struct fwd_table before = { 0 }, after = { 0 };
-	struct lvs_vs_state *st;
-	struct lvs_diff_in in;
-	struct fwd_op *ops = NULL;
-	struct lvs_ops c = { 0 };
 	char name[96];
-	bool was_quorum;
-	size_t n = 0;
-	int rc;
+	int rc = 0;
 
-	if (!l->cfg || vs >= l->cfg->n_vss || rs >= l->cfg->vss[vs].n_rss)
-		return -1;
-	st = &l->st[vs];
-	if (st->rs[rs].up == up && st->rs[rs].weight == weight)
-		return l->pending ? sync_all(l, false) : 0;
-	was_quorum = st->quorum_up;
-	rc = lvs_model_vs(l->cfg, vs, st, false, &before);
-	st->rs[rs] = (struct lvs_rs_state){ up, weight };
-	st->quorum_up = lvs_model_quorum(&l->cfg->vss[vs], st->rs, was_quorum);
-	if (st->quorum_up != was_quorum)
-		log_info("%s: quorum %s",
-			 lvs_vs_name(l->cfg, vs, name, sizeof(name)),
-			 st->quorum_up ? "regained" : "lost");
-	/* the kernel may not match what we last wanted: start from a dump */
-	if (l->pending || rc < 0) {
-		fwd_table_free(&before);
+	if (l->pending)
 		return sync_all(l, false);
+	for (size_t i = 0; i < l->n_dirty; i++) {
+		size_t v = l->dirty[i];
+		struct lvs_ops c = { 0 };
+		struct fwd_op *ops = NULL;
+		size_t n = 0;
+
+		if (lvs_batch_ops(&l->batch[v], l->cfg, v, &l->st[v], &l->owned,
+				  &ops, &n) < 0) {
+			log_err("%s: out of memory applying health changes",
+				lvs_vs_name(l->cfg, v, name, sizeof(name)));
+			rc = -1;
+		} else if (lvs_apply_ops(l, ops, n, &c) < 0) {
+			rc = -1;
+		}
+		/* a bulk change is summed up (lvs_apply_ops names the
+		 * operations of small ones) */
+		if (n > LVS_LOG_EACH_MAX)
+			log_info("%s: health of %zu real servers: "
+				 "destinations +%u ~%u -%u, %u failed",
+				 lvs_vs_name(l->cfg, v, name, sizeof(name)),
+				 l->batch[v].n, c.dest_new, c.dest_set,
+				 c.dest_del, c.errors);
+		free(ops);
+		lvs_batch_clear(&l->batch[v]);
 	}
-	if (lvs_model_vs(l->cfg, vs, st, false, &after) < 0) {
-		fwd_table_free(&before);
-		fwd_table_free(&after);
-		return sync_all(l, false);
-	}
-	lvs_model_dedup(&before);
-	lvs_model_dedup(&after);
-	in = (struct lvs_diff_in){
-		&before, &after, { &l->owned, NULL }, false
-	};
-	rc = lvs_diff(&in, &ops, &n);
-	if (rc == 0)
-		rc = lvs_apply_ops(l, ops, n, &c);
-	free(ops);
-	fwd_table_free(&before);
-	fwd_table_free(&after);
+	l->n_dirty = 0;
 	if (rc < 0) {
 		l->pending = true;
 		schedule_retry(l);
 	}
 	return rc;
+}
+
+static void flush_cb(struct ev_loop *loop, void *arg)
+{
+	struct lvs *l = arg;
+
+	(void)loop;
+	l->flush_timer = NULL;
+	if (l->cfg && (l->n_dirty || l->pending))
+		flush(l);
+}
+
+int lvs_set_health(struct lvs *l, size_t vs, size_t rs, bool up, int weight)
+{
+	struct lvs_vs_state *st;
+	struct lvs_batch *b;
+	char name[96];
+	bool was_quorum, was_dirty;
+	int r;
+
+	if (!l->cfg || vs >= l->cfg->n_vss || rs >= l->cfg->vss[vs].n_rss)
+		return -1;
+	st = &l->st[vs];
+	b = &l->batch[vs];
+	was_quorum = st->quorum_up;
+	was_dirty = b->n > 0;
+	r = lvs_batch_note(b, &l->cfg->vss[vs], st, rs, up, weight);
+	if (r == 0) /* without a loop, retries ride on health events */
+		return l->pending && !l->loop ? flush(l) : 0;
+	if (st->quorum_up != was_quorum)
+		log_info("%s: quorum %s",
+			 lvs_vs_name(l->cfg, vs, name, sizeof(name)),
+			 st->quorum_up ? "regained" : "lost");
+	if (r < 0) {
+		log_err("%s: out of memory recording a health change; "
+			"reconciling in full",
+			lvs_vs_name(l->cfg, vs, name, sizeof(name)));
+		l->pending = true;
+	} else if (!was_dirty) {
+		l->dirty[l->n_dirty++] = vs;
+	}
+	if (l->loop && !l->flush_timer)
+		l->flush_timer =
+			ev_timer_add(l->loop, ev_now_us(), flush_cb, l);
+	return l->flush_timer ? 0 : flush(l);
 }
 
 const struct lvs_ops *lvs_last_ops(const struct lvs *l)
@@ -468,12 +549,16 @@ void lvs_close(struct lvs *l, bool keep)
 		return;
 	if (l->timer)
 		ev_timer_cancel(l->loop, l->timer);
+	if (l->flush_timer)
+		ev_timer_cancel(l->loop, l->flush_timer);
 	if (!keep && l->cfg) {
 		lvs_sync_stop_all(l);
 		release(l);
 	}
 	l->be->close(l->h);
 	states_free(l->st, l->cfg ? l->cfg->n_vss : 0);
+	batches_free(l->batch, l->cfg ? l->cfg->n_vss : 0);
+	free(l->dirty);
 	fwd_table_free(&l->owned);
 	fwd_table_free(&l->prev_owned);
 	free(l);

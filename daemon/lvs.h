@@ -53,13 +53,17 @@ void lvs_set_loop(struct lvs *l, struct ev_loop *loop);
 int lvs_set_config(struct lvs *l, const struct cfg *c);
 
 /**
- * lvs_set_health - record a health transition and reconcile that service.
+ * lvs_set_health - record a health transition (O(1)) and bring the kernel
+ * in line. With a loop (lvs_set_loop) the kernel is updated once the loop
+ * has handled every message already read, for all the transitions
+ * together: a burst of thousands costs one pass; without one, at once.
  * @l: handle
  * @vs: index into cfg->vss
  * @rs: index into that service's rss
  * @up: true for up
  * @weight: misc_dynamic weight, or -1 to keep the configured weight
- * Returns 0, or -1 on a kernel failure (logged).
+ * Returns 0, or -1 on bad indices or a kernel failure applied at once
+ * (logged; retried with back-off).
  */
 int lvs_set_health(struct lvs *l, size_t vs, size_t rs, bool up, int weight);
 

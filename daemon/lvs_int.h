@@ -8,6 +8,7 @@
 #include "evloop.h"
 #include "fwd.h"
 #include "lvs.h"
+#include "lvs_batch.h"
 #include "lvs_model.h"
 
 struct lvs_sync {
@@ -21,6 +22,12 @@ struct lvs {
 	void *h;
 	const struct cfg *cfg;
 	struct lvs_vs_state *st; /* per cfg->vss */
+	/* health changes not yet in the kernel, per cfg->vss; the virtual
+	 * servers with some (dirty) are flushed together once the loop has
+	 * read every pending message (flush_timer, due at once) */
+	struct lvs_batch *batch;
+	size_t *dirty, n_dirty;
+	struct ev_timer *flush_timer;
 	/* every entry the running (owned) and the previous configuration
 	 * (prev_owned, until a reconcile succeeded) may have installed */
 	struct fwd_table owned, prev_owned;

@@ -31,21 +31,31 @@ unsigned lvs_model_quorum_of(const struct cfg_vs *vs)
 	return total < vs->quorum ? (unsigned)total : vs->quorum;
 }
 
-bool lvs_model_quorum(const struct cfg_vs *vs, const struct lvs_rs_state *rs,
-		      bool was_up)
+unsigned long lvs_model_live_weight(const struct cfg_rs *rs,
+				    const struct lvs_rs_state *st)
 {
-	unsigned long quorum = lvs_model_quorum_of(vs);
-	unsigned long sum = 0;
+	return st->up ? (unsigned long)lvs_model_rs_weight(rs, st) : 0;
+}
+
+bool lvs_model_quorum_sum(const struct cfg_vs *vs, unsigned quorum,
+			  unsigned long sum, bool was_up)
+{
 	unsigned long lo;
 
-	for (size_t i = 0; i < vs->n_rss; i++)
-		if (rs[i].up)
-			sum += (unsigned long)lvs_model_rs_weight(&vs->rss[i],
-								  &rs[i]);
 	lo = quorum > vs->hysteresis ? quorum - vs->hysteresis : 0;
 	if (was_up)
 		return sum && sum >= lo;
-	return sum && sum >= quorum + vs->hysteresis;
+	return sum && sum >= (unsigned long)quorum + vs->hysteresis;
+}
+
+bool lvs_model_quorum(const struct cfg_vs *vs, const struct lvs_rs_state *rs,
+		      bool was_up)
+{
+	unsigned long sum = 0;
+
+	for (size_t i = 0; i < vs->n_rss; i++)
+		sum += lvs_model_live_weight(&vs->rss[i], &rs[i]);
+	return lvs_model_quorum_sum(vs, lvs_model_quorum_of(vs), sum, was_up);
 }
 
 uint16_t lvs_model_dest_port(const struct fwd_svc *svc, uint16_t port,
@@ -111,6 +121,25 @@ static void set_fwd(struct fwd_dest *d, const struct cfg_fwd_method *f)
 	}
 }
 
+bool lvs_model_rs_dest(const struct fwd_svc *svc, const struct cfg_vs *vs,
+		       size_t r, const struct lvs_rs_state *rst, bool sorry_in,
+		       bool all, struct fwd_dest *d)
+{
+	const struct cfg_rs *rs = &vs->rss[r];
+	bool up = all || (rst->up && !sorry_in);
+
+	if (!up && !rs->inhibit_on_failure)
+		return false;
+	memset(d, 0, sizeof(*d));
+	d->addr = rs->addr;
+	d->port = lvs_model_dest_port(svc, rs->port, &rs->fwd);
+	set_fwd(d, &rs->fwd);
+	d->weight = up ? (uint32_t)lvs_model_rs_weight(rs, rst) : 0;
+	d->u_thresh = rs->uthreshold;
+	d->l_thresh = rs->lthreshold;
+	return true;
+}
+
 /* add the destinations of @vs to the service @e; a duplicate (a real server
  * named twice, or the sorry server among them) is left to lvs_model_dedup,
  * which keeps the first: checking here would be quadratic */
@@ -122,19 +151,9 @@ static int add_dests(struct fwd_entry *e, const struct cfg_vs *vs,
 	struct fwd_dest d;
 
 	for (size_t i = 0; i < vs->n_rss; i++) {
-		const struct cfg_rs *rs = &vs->rss[i];
-		const struct lvs_rs_state *rst = st ? &st->rs[i] : NULL;
-		bool up = all || (rst->up && !sorry_in);
-
-		if (!up && !rs->inhibit_on_failure)
+		if (!lvs_model_rs_dest(&e->svc, vs, i, st ? &st->rs[i] : NULL,
+				       sorry_in, all, &d))
 			continue;
-		memset(&d, 0, sizeof(d));
-		d.addr = rs->addr;
-		d.port = lvs_model_dest_port(&e->svc, rs->port, &rs->fwd);
-		set_fwd(&d, &rs->fwd);
-		d.weight = up ? (uint32_t)lvs_model_rs_weight(rs, rst) : 0;
-		d.u_thresh = rs->uthreshold;
-		d.l_thresh = rs->lthreshold;
 		if (fwd_entry_add_dest(e, &d) < 0)
 			return -1;
 	}
@@ -149,13 +168,16 @@ static int add_dests(struct fwd_entry *e, const struct cfg_vs *vs,
 	return fwd_entry_add_dest(e, &d);
 }
 
+/* a service of @vs, with its destinations unless @svc_only */
 static int add_svc(struct fwd_table *out, const struct fwd_svc *s,
 		   const struct cfg_vs *vs, const struct lvs_vs_state *st,
-		   bool all)
+		   bool all, bool svc_only)
 {
 	struct fwd_entry *e = fwd_table_add(out, s);
 
-	return e ? add_dests(e, vs, st, all) : -1;
+	if (!e)
+		return -1;
+	return svc_only ? 0 : add_dests(e, vs, st, all);
 }
 
 /* the last 32 bits of an address, host order (ranges vary those) */
@@ -169,14 +191,15 @@ static uint32_t tail32(const struct addr *a)
 
 static int add_group_entry(struct fwd_table *out, const struct cfg_vs *vs,
 			   const struct cfg_vsg_entry *ge,
-			   const struct lvs_vs_state *st, bool all)
+			   const struct lvs_vs_state *st, bool all,
+			   bool svc_only)
 {
 	struct fwd_svc s = svc_base(vs, vs->family);
 	uint32_t first, last;
 
 	if (ge->is_fwmark) {
 		s.fwmark = ge->fwmark;
-		return add_svc(out, &s, vs, st, all);
+		return add_svc(out, &s, vs, st, all, svc_only);
 	}
 	if (ge->first.family != vs->family)
 		return 0; /* the group's other family has its own VS */
@@ -191,14 +214,15 @@ static int add_group_entry(struct fwd_table *out, const struct cfg_vs *vs,
 		uint32_t be = htonl((uint32_t)v);
 
 		memcpy(s.addr.u.bytes + addr_len(&s.addr) - 4, &be, 4);
-		if (add_svc(out, &s, vs, st, all) < 0)
+		if (add_svc(out, &s, vs, st, all, svc_only) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int lvs_model_vs(const struct cfg *c, size_t vsi, const struct lvs_vs_state *st,
-		 bool all, struct fwd_table *out)
+static int model_vs(const struct cfg *c, size_t vsi,
+		    const struct lvs_vs_state *st, bool all, bool svc_only,
+		    struct fwd_table *out)
 {
 	const struct cfg_vs *vs = &c->vss[vsi];
 	const struct cfg_vsg *g;
@@ -212,22 +236,92 @@ int lvs_model_vs(const struct cfg *c, size_t vsi, const struct lvs_vs_state *st,
 		s.protocol = (uint16_t)vs->protocol;
 		s.addr = vs->addr;
 		s.port = vs->port;
-		return add_svc(out, &s, vs, st, all);
+		return add_svc(out, &s, vs, st, all, svc_only);
 	case CFG_VS_FWMARK:
 		s = svc_base(vs, vs->family ? vs->family : AF_INET);
 		s.fwmark = vs->fwmark;
-		return add_svc(out, &s, vs, st, all);
+		return add_svc(out, &s, vs, st, all, svc_only);
 	case CFG_VS_GROUP:
 		if (vs->group >= c->n_groups)
 			return 0;
 		g = &c->groups[vs->group];
 		for (size_t i = 0; i < g->n_entries; i++)
-			if (add_group_entry(out, vs, &g->entries[i], st, all) <
-			    0)
+			if (add_group_entry(out, vs, &g->entries[i], st, all,
+					    svc_only) < 0)
 				return -1;
 		return 0;
 	}
 	return 0;
+}
+
+int lvs_model_vs(const struct cfg *c, size_t vsi, const struct lvs_vs_state *st,
+		 bool all, struct fwd_table *out)
+{
+	return model_vs(c, vsi, st, all, false, out);
+}
+
+int lvs_model_vs_svcs(const struct cfg *c, size_t vsi, struct fwd_table *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (model_vs(c, vsi, NULL, true, true, out) < 0) {
+		fwd_table_free(out);
+		return -1;
+	}
+	lvs_model_dedup(out);
+	return 0;
+}
+
+/* a destination's identity in every service of its virtual server: the
+ * address, and the port when it is its own (NAT with a port), else 0 for
+ * "the service's port" */
+struct dest_key {
+	struct addr addr;
+	uint16_t port;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct dest_key *x = a, *y = b;
+	int r = addr_cmp(&x->addr, &y->addr);
+
+	return r ? r : x->port < y->port ? -1 : x->port > y->port;
+}
+
+static uint16_t key_port(uint16_t port, const struct cfg_fwd_method *f)
+{
+	return f->method == CFG_FWD_NAT ? port : 0;
+}
+
+int lvs_model_dests_unique(const struct cfg_vs *vs)
+{
+	size_t n = vs->n_rss + (vs->has_sorry ? 1 : 0);
+	struct dest_key *k;
+	int unique = 1;
+
+	if (n < 2)
+		return 1;
+	k = calloc(n, sizeof(*k));
+	if (!k)
+		return -1;
+	for (size_t i = 0; i < vs->n_rss; i++)
+		k[i] = (struct dest_key){ vs->rss[i].addr,
+					  key_port(vs->rss[i].port,
+						   &vs->rss[i].fwd) };
+	if (vs->has_sorry)
+		k[n - 1] = (struct dest_key){
+			vs->sorry_addr,
+			key_port(vs->sorry_port,
+				 vs->sorry_has_fwd ? &vs->sorry_fwd : &vs->fwd)
+		};
+	qsort(k, n, sizeof(*k), key_cmp);
+	/* equal keys collide; so does "the service's port" (sorted first)
+	 * with any other port of the same address, in some service */
+	for (size_t i = 1; i < n && unique; i++)
+		if (addr_eq(&k[i - 1].addr, &k[i].addr) &&
+		    (!k[i - 1].port || k[i - 1].port == k[i].port))
+			unique = 0;
+	free(k);
+	return unique;
 }
 
 struct sort_ctx {

@@ -72,6 +72,63 @@ bool lvs_model_quorum(const struct cfg_vs *vs, const struct lvs_rs_state *rs,
 		      bool was_up);
 
 /**
+ * lvs_model_live_weight - what a real server adds to its virtual server's
+ * live weight (the sum the quorum is checked against).
+ * @rs: the real server
+ * @st: its state
+ * Returns its weight when up, else 0.
+ */
+unsigned long lvs_model_live_weight(const struct cfg_rs *rs,
+				    const struct lvs_rs_state *st);
+
+/**
+ * lvs_model_quorum_sum - lvs_model_quorum from a live weight kept up to
+ * date by the caller, so that one health change costs O(1).
+ * @vs: the virtual server (for its hysteresis)
+ * @quorum: lvs_model_quorum_of(@vs)
+ * @sum: the sum of lvs_model_live_weight over its real servers
+ * @was_up: the previous quorum state
+ * Returns the new quorum state.
+ */
+bool lvs_model_quorum_sum(const struct cfg_vs *vs, unsigned quorum,
+			  unsigned long sum, bool was_up);
+
+/**
+ * lvs_model_rs_dest - the destination one real server has in one service
+ * of its virtual server, as lvs_model_vs lists it.
+ * @svc: the kernel service
+ * @vs: the virtual server
+ * @r: index into vs->rss
+ * @rst: the real server's state (NULL with @all)
+ * @sorry_in: the sorry server replaces the real servers (quorum lost)
+ * @all: ignore health, as for lvs_model_vs
+ * @d: receives the destination
+ * Returns true when the destination is in the service, false when absent.
+ */
+bool lvs_model_rs_dest(const struct fwd_svc *svc, const struct cfg_vs *vs,
+		       size_t r, const struct lvs_rs_state *rst, bool sorry_in,
+		       bool all, struct fwd_dest *d);
+
+/**
+ * lvs_model_vs_svcs - the kernel services of one virtual server, without
+ * destinations, sorted and without duplicates.
+ * @c: the configuration
+ * @vs: index into c->vss
+ * @out: receives the table (free with fwd_table_free)
+ * Returns 0, or -1 on allocation failure.
+ */
+int lvs_model_vs_svcs(const struct cfg *c, size_t vs, struct fwd_table *out);
+
+/**
+ * lvs_model_dests_unique - whether no two destinations of the virtual
+ * server (real servers and sorry server) can be the same kernel
+ * destination in any of its services; then each real server's destination
+ * can be changed on its own, without a diff of the whole service.
+ * Returns 1 when unique, 0 when two may collide, -1 out of memory.
+ */
+int lvs_model_dests_unique(const struct cfg_vs *vs);
+
+/**
  * lvs_model_vs - the kernel services and destinations of one virtual server.
  * @c: the configuration
  * @vs: index into c->vss

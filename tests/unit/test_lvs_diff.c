@@ -292,6 +292,82 @@ static void failed_ops_are_counted_as_errors(void **state)
 	fix_free(f);
 }
 
+/* a service with destinations 198.51.100.X:(10000 + i / 250) for i in
+ * [first, first + n), weight 1 */
+static void big_entry(struct fwd_table *t, const struct fwd_svc *s,
+		      unsigned first, unsigned n)
+{
+	struct fwd_entry *e = fwd_table_add(t, s);
+
+	assert_non_null(e);
+	for (unsigned i = first; i < first + n; i++) {
+		struct fwd_dest d;
+		char ip[32];
+
+		memset(&d, 0, sizeof(d));
+		snprintf(ip, sizeof(ip), "198.51.100.%u", i % 250 + 1);
+		d.addr = A(ip);
+		d.port = (uint16_t)(10000 + i / 250);
+		d.method = FWD_MASQ;
+		d.weight = 1;
+		assert_int_equal(fwd_entry_add_dest(e, &d), 0);
+	}
+}
+
+/* two services of 10,000 destinations that overlap by half, a tenth of the
+ * shared ones with a new weight: every difference found, nothing more */
+static void ten_thousand_dests(void **state)
+{
+	struct fwd_table kernel = { 0 }, want = { 0 };
+	struct lvs_diff_in in = { &kernel, &want, { NULL, NULL }, true };
+	struct fwd_svc s;
+	struct fwd_op *ops = NULL;
+	struct lvs_ops c = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.af = AF_INET;
+	s.protocol = IPPROTO_TCP;
+	s.addr = A("203.0.113.1");
+	s.port = 80;
+	strcpy(s.sched, "rr");
+	big_entry(&kernel, &s, 0, 10000);
+	big_entry(&want, &s, 5000, 10000);
+	/* the dumped order is the kernel's, not ours */
+	for (size_t i = 0; i < 5000; i += 2) {
+		struct fwd_dest t = kernel.entries[0].dests[i];
+
+		kernel.entries[0].dests[i] = kernel.entries[0].dests[9999 - i];
+		kernel.entries[0].dests[9999 - i] = t;
+	}
+	for (size_t i = 0; i < 5000; i += 10)
+		want.entries[0].dests[i].weight = 7;
+	fwd_table_sort(&kernel);
+	fwd_table_sort(&want);
+	assert_int_equal(lvs_diff(&in, &ops, &n), 0);
+	lvs_diff_count(ops, n, NULL, &c);
+	assert_int_equal(c.dest_del, 5000);
+	assert_int_equal(c.dest_new, 5000);
+	assert_int_equal(c.dest_set, 500);
+	assert_int_equal(c.svc_new + c.svc_set + c.svc_del, 0);
+	assert_int_equal(n, 10500);
+	for (size_t i = 0; i < n; i++) {
+		unsigned idx = (ops[i].dest.port - 10000) * 250 +
+			       (ops[i].dest.addr.u.bytes[3] - 1);
+
+		if (ops[i].kind == FWD_DEST_DEL)
+			assert_true(idx < 5000);
+		else if (ops[i].kind == FWD_DEST_NEW)
+			assert_true(idx >= 10000);
+		else
+			assert_int_equal(ops[i].dest.weight, 7);
+	}
+	free(ops);
+	fwd_table_free(&kernel);
+	fwd_table_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +380,7 @@ int main(void)
 		cmocka_unit_test(removed_vs_and_changed_sched),
 		cmocka_unit_test(quorum_loss_swaps_in_sorry),
 		cmocka_unit_test(failed_ops_are_counted_as_errors),
+		cmocka_unit_test(ten_thousand_dests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
