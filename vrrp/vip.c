@@ -45,8 +45,8 @@ const char *vrrp_vip_ifname(const struct cfg_vip *v, const char *inst_if)
 	return v->dev[0] ? v->dev : inst_if;
 }
 
-/* send one request and wait for its acknowledgement; returns 0 or -errno */
-static int nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh)
+int vrrp_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned portid = mnl_socket_get_portid(nl);
@@ -60,9 +60,10 @@ static int nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh)
 		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+		errno = 0;
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
 		if (rc < 0)
-			return -errno;
+			return errno ? -errno : -EPROTO;
 		if (rc == MNL_CB_STOP)
 			return 0;
 	}
@@ -119,7 +120,7 @@ static int vip_msg(struct mnl_socket *nl, int type, const struct cfg_vip *v,
 			mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 		}
 	}
-	rc = nl_talk(nl, nlh);
+	rc = vrrp_nl_talk(nl, nlh, NULL, NULL);
 	if (type == RTM_NEWADDR && rc == -EEXIST)
 		return 0;
 	if (type == RTM_DELADDR && rc == -EADDRNOTAVAIL)

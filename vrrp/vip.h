@@ -7,6 +7,7 @@
 #define DD_VRRP_VIP_H
 
 #include <stdbool.h>
+#include <libmnl/libmnl.h>
 
 #include "cfg.h"
 
@@ -22,6 +23,17 @@ struct mnl_socket *vrrp_vip_open(void);
  * vrrp_vip_close - close a socket from vrrp_vip_open (NULL is fine).
  */
 void vrrp_vip_close(struct mnl_socket *nl);
+
+/**
+ * vrrp_nl_talk - send one rtnetlink request and read until its answer ends.
+ * @nl: a socket from vrrp_vip_open
+ * @nlh: the request (with NLM_F_ACK so that an acknowledgement ends it)
+ * @cb: run on each answer message (NULL: only errors and the ACK matter)
+ * @arg: passed to @cb
+ * Returns 0, or -errno (the kernel's error, or -EPROTO).
+ */
+int vrrp_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *arg);
 
 /**
  * vrrp_vip_ifname - the interface a VIP lives on.

@@ -131,31 +131,6 @@ static int getlink_cb(const struct nlmsghdr *nlh, void *arg)
 	return vrrp_vmac_parse_link(nlh, arg) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-/* send one request, run @cb on the answers; returns 0 or -errno */
-static int talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *arg)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned portid = mnl_socket_get_portid(nl);
-	unsigned seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int rc;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		errno = 0;
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
-		if (rc < 0)
-			return errno ? -errno : -EPROTO;
-		if (rc == MNL_CB_STOP)
-			return 0;
-	}
-}
-
 static int get_link(struct mnl_socket *nl, unsigned ifindex,
 		    struct vrrp_vmac_link *out)
 {
@@ -165,14 +140,14 @@ static int get_link(struct mnl_socket *nl, unsigned ifindex,
 	int rc;
 
 	nlh->nlmsg_type = RTM_GETLINK;
-	/* the ACK after the answer ends talk()'s loop */
+	/* the ACK after the answer ends vrrp_nl_talk()'s loop */
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = (unsigned)time(NULL);
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)ifindex;
 	memset(out, 0, sizeof(*out));
-	rc = talk(nl, nlh, getlink_cb, out);
+	rc = vrrp_nl_talk(nl, nlh, getlink_cb, out);
 	if (rc == 0 && out->ifindex != ifindex)
 		rc = -ENODEV;
 	return rc;
@@ -193,7 +168,7 @@ static int link_req(struct mnl_socket *nl, int type, unsigned ifindex,
 	ifi->ifi_index = (int)ifindex;
 	ifi->ifi_flags = flags;
 	ifi->ifi_change = change;
-	return talk(nl, nlh, NULL, NULL);
+	return vrrp_nl_talk(nl, nlh, NULL, NULL);
 }
 
 /* IPv6 address generation "none" (the kernel refuses IFLA_AF_SPEC at
@@ -217,7 +192,7 @@ static int addrgen_none(struct mnl_socket *nl, unsigned ifindex)
 	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
 	mnl_attr_nest_end(nlh, af);
 	mnl_attr_nest_end(nlh, spec);
-	return talk(nl, nlh, NULL, NULL);
+	return vrrp_nl_talk(nl, nlh, NULL, NULL);
 }
 
 /* ---- sysctls ---------------------------------------------------------- */
@@ -388,10 +363,10 @@ int vrrp_vmac_create(struct mnl_socket *nl, const char *name, const char *base,
 	if (rc > 0)
 		log_info("vmac: removed leftover %s of a previous run", name);
 	vrrp_vmac_mac(family, vrid, mac);
-	rc = talk(nl,
-		  vrrp_vmac_build_create(buf, name, base_idx, mac,
-					 (unsigned)time(NULL)),
-		  NULL, NULL);
+	rc = vrrp_nl_talk(nl,
+			  vrrp_vmac_build_create(buf, name, base_idx, mac,
+						 (unsigned)time(NULL)),
+			  NULL, NULL);
 	if (rc < 0) {
 		log_err("vmac: creating macvlan %s on %s: %s", name, base,
 			strerror(-rc));
