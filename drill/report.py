@@ -294,7 +294,10 @@ class Scenario:
         self.first_ok_after(gone, "after the removal")
         bad = self.failed_after(gone)
         self.numbers["failed_after_removal"] = len(bad)
-        self.check(not bad, f"{len(bad)} failed requests after the removal")
+        self.check(not bad, f"{len(bad)} failed requests after the removal"
+                   + (" (" + ", ".join(
+                       f"+{r['t0'] - gone:.3f} s {r['what']}"
+                       for r in bad[:3]) + ")" if bad else ""))
 
     def reload(self):
         p, o = self.t["pref"], self.t["other"]

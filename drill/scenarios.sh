@@ -46,13 +46,18 @@ lab_reset() {
 
 # wait_ipvs X IP present|absent SECS: wait for real server IP in X's table.
 wait_ipvs() {
-	local end
+	local end out
 	end=$(($(date +%s) + $4))
 	while [ "$(date +%s)" -le $end ]; do
-		if nsx "d$1" ipvsadm -Sn 2>/dev/null | grep -q -- "-r $2:"; then
-			[ "$3" = present ] && return 0
-		else
-			[ "$3" = absent ] && return 0
+		# a failed or empty read (an interrupted dump while the table
+		# changes) says nothing: only a table with services counts
+		if out=$(nsx "d$1" ipvsadm -Sn 2>/dev/null) &&
+			grep -q -- "^-A " <<<"$out"; then
+			if grep -q -- "-r $2:" <<<"$out"; then
+				[ "$3" = present ] && return 0
+			else
+				[ "$3" = absent ] && return 0
+			fi
 		fi
 		sleep 0.1
 	done
