@@ -90,16 +90,5 @@ void chk_dgram_start(struct chk_probe *p)
 		chk_probe_finish(p, v);
 		return;
 	}
-	if (ev_fd_add(p->eng->loop, p->fd, EPOLLIN, dgram_io, p) < 0) {
-		chk_probe_fail(p, "epoll: %s", strerror(errno));
-		close(p->fd);
-		p->fd = -1;
-		chk_probe_finish(p, CHK_V_FAIL);
-		return;
-	}
-	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo, true,
-			dgram_timeout, p) < 0) {
-		chk_probe_fail(p, "out of memory");
-		chk_probe_finish(p, CHK_V_FAIL);
-	}
+	chk_probe_watch(p, EPOLLIN, dgram_io, tmo, dgram_timeout);
 }

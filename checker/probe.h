@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "checker/engine.h"
+#include "evloop.h"
 
 typedef struct ssl_st SSL;
 
@@ -89,6 +90,18 @@ void chk_probe_cancel(struct chk_probe *p);
  * @v: CHK_V_OK, CHK_V_FAIL or CHK_V_PROGRESS
  */
 void chk_probe_finish(struct chk_probe *p, enum chk_verdict v);
+
+/**
+ * chk_probe_watch - wait on the probe's socket and arm its deadline.
+ * @p: the probe, with p->fd open and p->start_us set
+ * @events: EPOLLIN or EPOLLOUT
+ * @io: called when the socket is ready
+ * @tmo_us: the deadline after p->start_us
+ * @timeout: called when the deadline passes first
+ * Returns 0, or -1 after finishing the probe as failed (the reason set).
+ */
+int chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
+		    uint64_t tmo_us, chk_tmr_cb timeout);
 
 /**
  * chk_probe_fail - set the failure reason (printf style).

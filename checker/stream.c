@@ -333,18 +333,7 @@ void chk_stream_start(struct chk_probe *p)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	if (ev_fd_add(p->eng->loop, p->fd, EPOLLOUT, stream_io, p) < 0) {
-		chk_probe_fail(p, "epoll: %s", strerror(errno));
-		close(p->fd);
-		p->fd = -1;
-		chk_probe_finish(p, CHK_V_FAIL);
-		return;
-	}
-	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo, true,
-			stream_timeout, p) < 0) {
-		chk_probe_fail(p, "out of memory");
-		chk_probe_finish(p, CHK_V_FAIL);
-	}
+	chk_probe_watch(p, EPOLLOUT, stream_io, tmo, stream_timeout);
 }
 
 static enum chk_verdict tcp_begin(struct chk_probe *p)
