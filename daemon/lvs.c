@@ -411,6 +411,7 @@ int lvs_set_config(struct lvs *l, const struct cfg *c)
 	l->cfg = c;
 	own_all = !l->configured && c->global.lvs_flush;
 	l->configured = true;
+	lvs_sysctl_advise(l, c);
 	return sync_all(l, own_all);
 }
 

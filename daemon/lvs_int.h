@@ -39,6 +39,7 @@ struct lvs {
 	struct lvs_ops last, total;
 	struct fwd_timeouts timeouts; /* applied */
 	struct lvs_sync sync;
+	bool advised; /* lvs_sysctl_advise looked at the sysctls */
 };
 
 /**
@@ -80,5 +81,14 @@ void lvs_retry_later(struct lvs *l);
  * Returns @buf.
  */
 const char *lvs_vs_name(const struct cfg *c, size_t vs, char *buf, size_t len);
+
+/**
+ * lvs_sysctl_advise - once per process, when health checks can take real
+ * servers out of @c, warn if net.ipv4.vs.expire_nodest_conn is 0 (the kernel
+ * then drops clients that reuse a port of a removed server's connection).
+ * @l: handle (remembers that the advice was given)
+ * @c: the configuration being adopted
+ */
+void lvs_sysctl_advise(struct lvs *l, const struct cfg *c);
 
 #endif

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """client.py URL SECS OUT - the drill's client: one HTTP GET through the VIP
 every 50 ms for SECS seconds (a new connection each time, 2 s timeout).
-Each line of OUT: START END ok NAME | START END fail REASON (epoch seconds).
+Each line of OUT: START END ok NAME PORT | START END fail REASON PORT (epoch
+seconds; PORT is the client's source port, 0 if none was chosen).
 """
 import http.client
+import select
+import socket
 import sys
 import time
 import urllib.parse
@@ -11,17 +14,47 @@ import urllib.parse
 INTERVAL, TIMEOUT = 0.05, 2.0  # generous: the lab may run under qemu TCG
 
 
+def connect(host, port):
+    """A connected socket and its source port, or (None, port, reason).
+
+    The connect is non-blocking so the kernel's own ephemeral port choice
+    (the one a real client gets) can be read before the handshake ends."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setblocking(False)
+    err = s.connect_ex((host, port))
+    lport = s.getsockname()[1]
+    if err not in (0, 115):  # EINPROGRESS
+        s.close()
+        return None, lport, "ConnectError"
+    _, w, _ = select.select([], [s], [], TIMEOUT)
+    if not w:
+        s.close()
+        return None, lport, "TimeoutError"
+    err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if err:
+        s.close()
+        return None, lport, {111: "ConnectionRefusedError",
+                             113: "NoRouteError"}.get(err, f"errno-{err}")
+    s.setblocking(True)
+    s.settimeout(TIMEOUT)
+    return s, lport, None
+
+
 def one(host, port, path):
+    s, lport, why = connect(host, port)
+    if s is None:
+        return "fail", why, lport
     c = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
+    c.sock = s
     try:
         c.request("GET", path, headers={"Connection": "close"})
         r = c.getresponse()
         body = r.read(200).decode(errors="replace").strip()
         if r.status != 200:
-            return "fail", f"http-{r.status}"
-        return "ok", body.split()[0] if body else "?"
+            return "fail", f"http-{r.status}", lport
+        return "ok", body.split()[0] if body else "?", lport
     except Exception as e:  # every failure is a data point, not a crash
-        return "fail", type(e).__name__
+        return "fail", type(e).__name__, lport
     finally:
         c.close()
 
@@ -36,8 +69,8 @@ def main():
             if time.time() >= end:
                 break
             t0 = time.time()
-            st, what = one(u.hostname, u.port or 80, u.path or "/")
-            f.write(f"{t0:.6f} {time.time():.6f} {st} {what}\n")
+            st, what, lport = one(u.hostname, u.port or 80, u.path or "/")
+            f.write(f"{t0:.6f} {time.time():.6f} {st} {what} {lport}\n")
             nxt += INTERVAL
             time.sleep(max(0.0, nxt - time.time()))
 

@@ -118,6 +118,14 @@ lab_up() {
 	for h in dA dB; do
 		ip -n "$PFX$h" route add default via 192.0.2.1 &&
 			lab_sysctl "$h" net.ipv4.ip_forward=1 || return 1
+		# a well-run director: a client reusing the port of an old
+		# connection to a removed real server is rescheduled, not
+		# dropped for the entry's FIN_WAIT minutes (directord warns
+		# when this is 0)
+		if nsx "$h" test -e /proc/sys/net/ipv4/vs/expire_nodest_conn; then
+			lab_sysctl "$h" net.ipv4.vs.expire_nodest_conn=1 ||
+				return 1
+		fi
 	done
 	for n in $RS_NAMES; do
 		h=RS_IP_$n && local ip=${!h}

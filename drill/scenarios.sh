@@ -184,6 +184,8 @@ scn_real_server_down() {
 		event rs_gone
 	fi
 	scn_end
+	# the connection entries name each client port's real server
+	nsx "d$PREF" ipvsadm -Lnc >"$SCN/conns-after" 2>&1
 	lab_http_start rs1 &&
 		wait_ipvs "$PREF" "$RS_DOWN_IP" present "$((w + 5))" &&
 		echo "$(now)" >"$SCN/rs-back" && DIRTY=0
