@@ -59,5 +59,6 @@ void lvs_sysctl_advise(struct lvs *l, const struct cfg *c)
 		 "reuses the source port of a recent connection to a real "
 		 "server taken out by its health check is dropped (up to 2 "
 		 "minutes, FIN_WAIT in DR mode) instead of sent to a healthy "
-		 "one; set it to 1 (sysctl -w net.ipv4.vs.expire_nodest_conn=1)");
+		 "one; set it to 1 (sysctl -w "
+		 "net.ipv4.vs.expire_nodest_conn=1)");
 }
