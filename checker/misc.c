@@ -1,15 +1,15 @@
 /*
- * misc.c - MISC_CHECK: run misc_path through the shell in its own process
- * group; the exit code is the verdict; the group is killed on misc_timeout.
- * The loop never blocks: the exit arrives through SIGCHLD.
+ * misc.c - MISC_CHECK: misc_path runs through lib/script.c with the
+ * checker's rules (checker/script.h): its own process group, its user, the
+ * whole group killed on misc_timeout; the exit code is the verdict. The
+ * loop never blocks: the exit arrives through the script's pidfd, or
+ * through the checker's SIGCHLD reaper, which hands it over with
+ * chk_misc_reaped().
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
-#include "evloop.h"
+#include "lib/script.h"
 #include "checker/misc.h"
 #include "checker/probe.h"
 #include "checker/script.h"
@@ -27,72 +27,72 @@ static void misc_unlink(struct chk_probe *p)
 	p->next_script = NULL;
 }
 
-static void misc_kill(struct chk_probe *p)
+static uint64_t misc_timeout_us(const struct chk_probe *p)
 {
-	if (p->pid > 0)
-		kill(-p->pid, SIGKILL);
-	misc_unlink(p);
-	p->pid = 0;
+	return p->cc->misc_timeout_us ? p->cc->misc_timeout_us :
+					p->cc->delay_loop_us;
 }
 
-static void misc_timeout(void *arg)
+static void misc_done(void *arg, int status)
 {
 	struct chk_probe *p = arg;
-	uint64_t t = p->cc->misc_timeout_us ? p->cc->misc_timeout_us :
-					      p->cc->delay_loop_us;
+	int ws = script_wait_status(p->script);
+	bool ok;
 
-	misc_kill(p);
-	chk_probe_fail(p, "script timeout after %.1f s", (double)t / 1e6);
-	chk_probe_finish(p, CHK_V_FAIL);
+	p->script = NULL;
+	misc_unlink(p);
+	if (status < 0 || ws < 0) {
+		/* a lost status is logged by lib/script.c; a timeout is not */
+		chk_probe_fail(p, "script timeout after %.1f s",
+			       (double)misc_timeout_us(p) / 1e6);
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	ok = chk_misc_verdict(ws, p->cc->misc_dynamic, &p->weight, p->reason,
+			      sizeof(p->reason));
+	chk_probe_finish(p, ok ? CHK_V_OK : CHK_V_FAIL);
 }
 
 void chk_misc_start(struct chk_probe *p)
 {
-	uint64_t t = p->cc->misc_timeout_us ? p->cc->misc_timeout_us :
-					      p->cc->delay_loop_us;
+	const char *cmd = p->cc->misc_path.cmd;
+	struct script_cred cred;
 
-	if (!p->cc->misc_path.cmd) {
+	if (!cmd) {
 		chk_probe_fail(p, "no misc_path");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	p->pid = chk_script_spawn(p->eng, &p->cc->misc_path);
-	if (p->pid < 0) {
-		p->pid = 0;
-		chk_probe_fail(p, "cannot start script: %s", strerror(errno));
+	if (chk_script_cred(p->gen->cfg, &p->cc->misc_path, &cred) < 0) {
+		chk_probe_fail(p, "script user or group unusable");
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
+	p->script = script_start_flags(p->eng->loop, CHK_SCRIPT_SHELL, &cmd, 1,
+				       &cred, misc_timeout_us(p), misc_done, p,
+				       SCRIPT_QUIET);
+	if (!p->script) {
+		chk_probe_fail(p, "cannot start script (logged)");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
 	p->next_script = p->eng->scripts;
 	p->eng->scripts = p;
-	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, t, true,
-			misc_timeout, p) < 0) {
-		misc_kill(p);
-		chk_probe_fail(p, "out of memory");
-		chk_probe_finish(p, CHK_V_FAIL);
-	}
 }
 
 void chk_misc_cancel(struct chk_probe *p)
 {
-	misc_kill(p);
+	script_cancel(p->script); /* its callback will not run */
+	p->script = NULL;
+	misc_unlink(p);
 	chk_probe_finish(p, CHK_V_FAIL);
 }
 
 void chk_misc_reaped(struct chk_engine *e, pid_t pid, int status)
 {
-	struct chk_probe *p;
-	bool ok;
-
-	for (p = e->scripts; p && p->pid != pid; p = p->next_script)
-		;
-	if (!p)
-		return; /* a notify script, or one killed on timeout */
-	misc_unlink(p);
-	p->pid = 0;
-	ok = chk_misc_verdict(status, p->cc->misc_dynamic, &p->weight,
-			      p->reason, sizeof(p->reason));
-	chk_probe_finish(p, ok ? CHK_V_OK : CHK_V_FAIL);
+	(void)e;
+	/* not one of ours: a notify script, reaped and done */
+	script_reaped(pid, status);
 }
 
 void chk_misc_kill_all(struct chk_engine *e)

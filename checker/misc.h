@@ -7,7 +7,8 @@
 #include "checker/engine.h"
 
 /**
- * chk_misc_reaped - a child exited; finish the MISC probe it belongs to.
+ * chk_misc_reaped - the SIGCHLD reaper collected a child; when it is a
+ * MISC script (started through lib/script.c), finish its probe now.
  * @e: the engine
  * @pid: the child
  * @status: its wait status

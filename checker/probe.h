@@ -17,6 +17,7 @@
 #include "evloop.h"
 
 typedef struct ssl_st SSL;
+struct script_child;
 
 /* what a protocol hook tells the driver */
 enum chk_verdict {
@@ -63,7 +64,7 @@ struct chk_probe {
 	size_t out_len, out_off;
 	bool got_data; /* stream: any byte received */
 	unsigned url_idx; /* HTTP: URL of this run */
-	pid_t pid; /* MISC: the script's process (group), 0 none */
+	struct script_child *script; /* MISC: the running script, or NULL */
 	struct chk_probe *next_script; /* MISC: in eng->scripts */
 	int weight; /* MISC misc_dynamic result, -1 none */
 	uint64_t start_us;

@@ -1,4 +1,9 @@
-/* script.h - run a configured command in its own process group. */
+/*
+ * script.h - the checker's scripts (MISC_CHECK, notify, quorum, the
+ * lvs_notify_fifo_script reader) through lib/script.c, with the checker's
+ * rules: the shell runs the command, the default user is the one the
+ * checker drops to, stdout is discarded.
+ */
 #ifndef DD_CHK_SCRIPT_H
 #define DD_CHK_SCRIPT_H
 
@@ -6,15 +11,34 @@
 
 #include "checker/engine.h"
 
+struct script_cred;
+
+/*
+ * Commands keep the shell's syntax (pipes, $(...), ';'): the whole
+ * command is the one argument of sh -c.
+ */
+#define CHK_SCRIPT_SHELL "/bin/sh -c"
+
 /**
- * chk_script_spawn - fork and run @cmd through /bin/sh -c.
- * @e: the engine (for the global script_user)
- * @cmd: the command; its user/group, else script_user, is used when the
- *       process still has the privilege to switch
- * The child gets its own process group (pgid = pid), a clean signal mask,
- * stdin and stdout on /dev/null, and SIGTERM when the checker dies (unless
- * the engine is stopping).
- * Returns the pid, or -1 (errno set).
+ * chk_script_cred - who runs @cmd: its user/group, else script_user,
+ * else chk_script_user(). Once the checker has given up root it cannot
+ * switch users; it then runs every script as itself (it dropped to the
+ * scripts' user, see chk_priv_drop()).
+ * @cfg: the configuration @cmd belongs to
+ * @cmd: the command
+ * @cred: filled
+ * Returns 0, or -1 when a named user or group does not exist (logged).
+ */
+int chk_script_cred(const struct cfg *cfg, const struct cfg_cmd *cmd,
+		    struct script_cred *cred);
+
+/**
+ * chk_script_spawn - run @cmd, fire and forget: its own process group,
+ * stdin and stdout on /dev/null, SIGTERM when the checker dies (unless
+ * the engine is stopping: omega scripts outlive it).
+ * @e: the engine (loop, configuration, stopping)
+ * @cmd: the command and its user/group
+ * Returns the pid (also the process group), or -1 (logged).
  */
 pid_t chk_script_spawn(const struct chk_engine *e, const struct cfg_cmd *cmd);
 

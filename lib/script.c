@@ -31,14 +31,19 @@ struct script_child {
 	struct ev_loop *loop;
 	pid_t pid;
 	int pidfd;
+	int wstatus; /* from waitpid, for script_wait_status() */
 	bool timed_out;
 	bool cancelled;
 	uint64_t timeout_us;
 	struct ev_timer *timer;
 	script_done_cb cb;
 	void *arg;
-	char name[64];
+	struct script_child *next, **pprev; /* in children */
+	char name[96]; /* the command line, cut short, for log lines */
 };
+
+/* running children, so a catch-all reaper can hand their status back */
+static struct script_child *children;
 
 char **script_split(const char *cmd, size_t *argc)
 {
@@ -155,8 +160,8 @@ static int root_check(const struct cfg_cmd *cmd, const struct cfg_global *g)
 	return -1;
 }
 
-int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
-		struct script_cred *out)
+int script_cred_for(const struct cfg_cmd *cmd, const struct cfg_global *g,
+		    const char *fallback, struct script_cred *out)
 {
 	const char *user = cmd->user, *group = cmd->user ? cmd->group : NULL;
 	struct passwd *pw;
@@ -165,6 +170,8 @@ int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
 		user = g->script_user;
 		group = g->script_group;
 	}
+	if (!user)
+		user = fallback;
 	memset(out, 0, sizeof(*out));
 	if (!user) {
 		pw = getpwnam("keepalived_script");
@@ -194,24 +201,38 @@ int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
 	return out->uid ? 0 : root_check(cmd, g);
 }
 
-static void child_exec(char **argv, const struct script_cred *cred)
+int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
+		struct script_cred *out)
+{
+	return script_cred_for(cmd, g, NULL, out);
+}
+
+static void child_exec(char **argv, const struct script_cred *cred,
+		       unsigned flags)
 {
 	sigset_t none;
 	int fd, sig;
 
 	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (!(flags & SCRIPT_OUTLIVE))
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
-	fd = open("/dev/null", O_RDONLY);
-	if (fd > 0) {
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
 		dup2(fd, 0);
-		close(fd);
+		if (flags & SCRIPT_QUIET)
+			dup2(fd, 1);
+		if (fd > 2)
+			close(fd);
 	}
 	closefrom(3);
-	if (cred->uid || cred->gid) {
+	/* root (0:0) runs as we are; so does a script user we already are:
+	 * an unprivileged process could not even call setgroups() */
+	if ((cred->uid || cred->gid) &&
+	    (cred->uid != geteuid() || cred->gid != getegid())) {
 		if (setgroups(1, &cred->gid) < 0 || setgid(cred->gid) < 0 ||
 		    setuid(cred->uid) < 0)
 			_exit(126);
@@ -222,21 +243,24 @@ static void child_exec(char **argv, const struct script_cred *cred)
 
 static void child_free(struct script_child *c)
 {
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
 	ev_fd_del(c->loop, c->pidfd);
 	close(c->pidfd);
 	free(c);
 }
 
-static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
+/* the child is gone and @st is its wait status, or -1 when unknown */
+static void child_done(struct script_child *c, int st)
 {
-	struct script_child *c = arg;
-	int st = 0, status;
+	int status;
 
-	if (waitpid(c->pid, &st, WNOHANG) == 0)
-		return; /* spurious */
 	if (c->timer)
-		ev_timer_cancel(l, c->timer);
-	if (c->timed_out)
+		ev_timer_cancel(c->loop, c->timer);
+	c->timer = NULL;
+	c->wstatus = c->timed_out ? -1 : st;
+	if (c->timed_out || st < 0)
 		status = -1;
 	else if (WIFEXITED(st))
 		status = WEXITSTATUS(st);
@@ -245,6 +269,45 @@ static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	if (!c->cancelled && c->cb)
 		c->cb(c->arg, status);
 	child_free(c);
+}
+
+static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	struct script_child *c = arg;
+	pid_t r;
+	int st = 0;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	r = waitpid(c->pid, &st, WNOHANG);
+	if (r == 0)
+		return; /* spurious */
+	if (r < 0) {
+		/* reaped by a waitpid(-1) that did not call script_reaped() */
+		log_err("script %s (pid %d): exit status lost: %s", c->name,
+			(int)c->pid, strerror(errno));
+		st = -1;
+	}
+	child_done(c, st);
+}
+
+bool script_reaped(pid_t pid, int wstatus)
+{
+	struct script_child *c;
+
+	for (c = children; c; c = c->next) {
+		if (c->pid == pid) {
+			child_done(c, wstatus);
+			return true;
+		}
+	}
+	return false;
+}
+
+int script_wait_status(const struct script_child *c)
+{
+	return c->wstatus;
 }
 
 static void child_timeout(struct ev_loop *l, void *arg)
@@ -265,6 +328,33 @@ struct script_child *script_start(struct ev_loop *l, const char *cmd,
 				  const struct script_cred *cred,
 				  uint64_t timeout_us, script_done_cb cb,
 				  void *arg)
+{
+	return script_start_flags(l, cmd, extra, n_extra, cred, timeout_us, cb,
+				  arg, 0);
+}
+
+/* "word word ...", so that "/bin/sh -c CMD" names CMD in log lines */
+static void name_of(char *out, size_t len, char *const *argv)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; *argv && n + 1 < len; argv++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "",
+				      *argv);
+}
+
+pid_t script_pid(const struct script_child *c)
+{
+	return c->pid;
+}
+
+struct script_child *script_start_flags(struct ev_loop *l, const char *cmd,
+					const char *const *extra,
+					size_t n_extra,
+					const struct script_cred *cred,
+					uint64_t timeout_us, script_done_cb cb,
+					void *arg, unsigned flags)
 {
 	struct script_child *c;
 	char **words, **argv;
@@ -287,10 +377,10 @@ struct script_child *script_start(struct ev_loop *l, const char *cmd,
 	c->loop = l;
 	c->cb = cb;
 	c->arg = arg;
-	snprintf(c->name, sizeof(c->name), "%s", argv[0]);
+	name_of(c->name, sizeof(c->name), argv);
 	c->pid = fork();
 	if (c->pid == 0)
-		child_exec(argv, cred);
+		child_exec(argv, cred, flags);
 	free(words);
 	free(argv);
 	if (c->pid < 0) {
@@ -312,9 +402,20 @@ struct script_child *script_start(struct ev_loop *l, const char *cmd,
 		return NULL;
 	}
 	c->timeout_us = timeout_us;
-	if (timeout_us)
+	if (timeout_us) {
 		c->timer = ev_timer_add(l, ev_now_us() + timeout_us,
 					child_timeout, c);
+		if (!c->timer)
+			log_warn("script %s (pid %d): no timeout (out of "
+				 "memory)",
+				 c->name, (int)c->pid);
+	}
+	c->wstatus = -1;
+	c->next = children;
+	if (children)
+		children->pprev = &c->next;
+	c->pprev = &children;
+	children = c;
 	return c;
 }
 

@@ -62,12 +62,29 @@ int script_cred(const struct cfg_cmd *cmd, const struct cfg_global *g,
 		struct script_cred *out);
 
 /**
+ * script_cred_for - script_cred() with another default: @fallback is
+ * used when neither @cmd nor script_user names a user (the checker runs
+ * its scripts as the user it drops to, not as keepalived_script or root).
+ * @cmd: the command (user/group may be NULL)
+ * @g: the global settings
+ * @fallback: the default user, NULL for keepalived's rule
+ * @out: filled
+ * Returns 0, or -1 as script_cred() (logged).
+ */
+int script_cred_for(const struct cfg_cmd *cmd, const struct cfg_global *g,
+		    const char *fallback, struct script_cred *out);
+
+/* script_start_flags() options */
+#define SCRIPT_OUTLIVE 0x1 /* no PR_SET_PDEATHSIG: the script survives us */
+#define SCRIPT_QUIET 0x2 /* stdout on /dev/null too, not only stdin */
+
+/**
  * script_start - run @cmd with @extra appended to its words.
  * @l: the event loop
  * @cmd: the command line
  * @extra: more arguments (may be NULL when @n_extra is 0)
  * @n_extra: their count
- * @cred: user and group to run as
+ * @cred: user and group to run as (0:0, or who we already are: no switch)
  * @timeout_us: kill the process group after this long (0: never)
  * @cb: completion callback (may be NULL: fire and forget)
  * @arg: passed to @cb
@@ -79,6 +96,46 @@ struct script_child *script_start(struct ev_loop *l, const char *cmd,
 				  const struct script_cred *cred,
 				  uint64_t timeout_us, script_done_cb cb,
 				  void *arg);
+
+/**
+ * script_start_flags - script_start() with options.
+ * @l, @cmd, @extra, @n_extra, @cred, @timeout_us, @cb, @arg: as
+ *	script_start()
+ * @flags: SCRIPT_OUTLIVE, SCRIPT_QUIET or 0
+ * Returns as script_start().
+ */
+struct script_child *script_start_flags(struct ev_loop *l, const char *cmd,
+					const char *const *extra,
+					size_t n_extra,
+					const struct script_cred *cred,
+					uint64_t timeout_us, script_done_cb cb,
+					void *arg, unsigned flags);
+
+/**
+ * script_pid - the process (and process group) id of a running script.
+ * @c: a handle from script_start, still valid
+ * Returns the pid.
+ */
+pid_t script_pid(const struct script_child *c);
+
+/**
+ * script_wait_status - the child's raw waitpid() status, for a callback
+ * that must tell an exit code from a signal (128+signal is ambiguous).
+ * @c: the handle, inside its completion callback
+ * Returns the wait status, or -1 when the child timed out or its status
+ * was lost.
+ */
+int script_wait_status(const struct script_child *c);
+
+/**
+ * script_reaped - hand over a child that a catch-all waitpid(-1) reaped
+ * (a process that also reaps children of its own): when it is one of
+ * ours, its completion is reported now, as if the loop had seen it exit.
+ * @pid: the reaped process
+ * @wstatus: its wait status
+ * Returns true when @pid was started by script_start(), false otherwise.
+ */
+bool script_reaped(pid_t pid, int wstatus);
 
 /**
  * script_cancel - kill a running script's process group; its callback

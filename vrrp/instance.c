@@ -26,7 +26,6 @@
 #include "track.h"
 #include "vip.h"
 #include "vmac.h"
-#include "wake.h"
 
 #define NAME(i) ((i)->c->name)
 
@@ -143,31 +142,20 @@ static void preempt_fire(struct ev_loop *l, void *arg)
 	timer_event(i, VRRP_EV_PREEMPT_DELAY);
 }
 
-/* the FSM timers' slots in i->wake */
-static unsigned wake_slot(struct vrrp_inst *i, struct ev_timer **slot)
-{
-	return slot == &i->t_adver ? 0 : slot == &i->t_down ? 1 : 2;
-}
-
 static void tmr_arm(struct vrrp_inst *i, struct ev_timer **slot, uint64_t us,
 		    ev_timer_cb cb)
 {
-	uint64_t at = ev_now_us() + us;
-
 	ev_timer_cancel(i->p->loop, *slot);
-	*slot = ev_timer_add(i->p->loop, at, cb, i);
-	if (!*slot) {
+	/* the loop's timerfd wakes it at this exact deadline (evloop.c) */
+	*slot = ev_timer_add(i->p->loop, ev_now_us() + us, cb, i);
+	if (!*slot)
 		log_err("(%s) cannot arm a timer: out of memory", NAME(i));
-		return;
-	}
-	vrrp_wake_set(i->wake, wake_slot(i, slot), at);
 }
 
 static void tmr_cancel(struct vrrp_inst *i, struct ev_timer **slot)
 {
 	ev_timer_cancel(i->p->loop, *slot);
 	*slot = NULL;
-	vrrp_wake_clear(i->wake, wake_slot(i, slot));
 }
 
 /* ---- state changes ---------------------------------------------------- */
@@ -320,7 +308,6 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_proc *p, size_t idx)
 	i->idx = idx;
 	i->c = &p->cfg->vrrps[idx];
 	fill_vaddrs(i);
-	i->wake = vrrp_wake_new(p->loop, i->c->name);
 	snprintf(i->vif, sizeof(i->vif), "%s", i->c->interface);
 	if (i->c->use_vmac && vrrp_vmac_name(i->c->vmac_name, i->c->family,
 					     i->c->vrid, i->vif) < 0) {
@@ -511,7 +498,6 @@ void vrrp_inst_free(struct vrrp_inst *i)
 {
 	if (!i)
 		return;
-	vrrp_wake_free(i->wake);
 	free(i->vaddrs);
 	free(i->pq);
 	free(i);

@@ -16,7 +16,6 @@
 struct ev_timer;
 struct vrrp_proc;
 struct vrrp_sock;
-struct vrrp_wake;
 
 #define VRRP_GARP_JOBS 4 /* pending delayed GARP bursts per instance */
 
@@ -49,7 +48,6 @@ struct vrrp_inst {
 	struct addr *vaddrs; /* c->vips addresses, for adverts */
 	size_t n_vaddrs;
 	struct ev_timer *t_adver, *t_down, *t_preempt, *t_refresh;
-	struct vrrp_wake *wake; /* exact wake-ups: t_adver, t_down, t_preempt */
 	struct vrrp_garp_job garp[VRRP_GARP_JOBS]; /* delayed bursts */
 	/* paced GARP/NA: a ring of VIP indices (announce.c) */
 	uint32_t *pq;

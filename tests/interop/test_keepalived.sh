@@ -8,124 +8,21 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${DD_SRCDIR:-$(cd "$HERE/../.." && pwd)}
 . "$SRC/tests/lib/tap.sh"
-. "$SRC/tests/netns/vrrp_lib.sh"
+. "$HERE/lib.sh"
 
-tap_need_root "interop keepalived" || exit 0
-KA=$(command -v keepalived || true)
-if [ -z "$KA" ]; then
-	tap_skip "interop keepalived" "keepalived is not installed"
-	exit 0
-fi
-if [ ! -x "$VL_DD" ]; then
-	tap_skip "interop keepalived" "directord not built ($VL_DD)"
-	exit 0
-fi
-trap vl_cleanup EXIT
-if ! vl_topo; then
-	tap_fail "interop topology" "cannot build the namespaces"
-	exit 0
-fi
-D1=$VL_D1 D2=$VL_D2
-declare -A KIND # node -> dd | ka
-
-# conf FILE VERSION PRIO SELF PEER VIP INT UNICAST : one instance
-conf() {
-	local f=$1 ver=$2 prio=$3 self=$4 peer=$5 vip=$6 int=$7 uc=$8
-	{
-		printf 'global_defs {\n\trouter_id %s\n\tvrrp_version %s\n}\n' \
-			"$(basename "$f" .conf)" "$ver"
-		printf 'vrrp_instance VI_1 {\n\tstate BACKUP\n\tinterface eth0\n'
-		printf '\tvirtual_router_id 71\n\tpriority %s\n' "$prio"
-		printf '\tadvert_int %s\n' "$int"
-		printf '\tvirtual_ipaddress {\n\t\t%s\n\t}\n' "$vip"
-		if [ "$uc" = 1 ]; then
-			printf '\tunicast_src_ip %s\n' "$self"
-			printf '\tunicast_peer {\n\t\t%s\n\t}\n' "$peer"
-		fi
-		printf '}\n'
-	} >"$f"
-}
-
-# start NODE CONF : the daemon that KIND says runs on NODE
-start() {
-	local node=$1 conf=$2 d=$VL_DIR/$1
-	if [ "${KIND[$node]}" = dd ]; then
-		vl_dd_start "$node" "$conf"
-	else
-		vl_bg "$node" "$d.ka.log" "$KA" -n -l -D -P -f "$conf" \
-			-p "$d.ka.pid" -r "$d.ka-vrrp.pid" -c "$d.ka-check.pid"
-		VL_DPID[$node]=$VL_LAST
-	fi
-}
-
-# stop NODE / crash NODE (same for both daemons: parent, then children).
-# After a crash keepalived's pid files would name dead processes, possibly
-# still unreaped zombies it takes for a running daemon: a crashed machine
-# would not keep them either.
-stop() { vl_dd_term "$1"; }
-crash() {
-	vl_dd_kill9 "$1"
-	rm -f "$VL_DIR/$1".ka*.pid
-}
+ka_lab "interop keepalived" || exit 0
 
 # run_case LABEL VERSION UNICAST FAMILY HIGH_KIND
 run_case() {
-	local label=$1 ver=$2 uc=$3 fam=$4 hk=$5 lk int vip a1 a2 name
-	[ "$hk" = dd ] && lk=ka || lk=dd
-	KIND[$D1]=$hk
-	KIND[$D2]=$lk
-	int=1
-	[ "$ver" = 3 ] && int=0.5
-	if [ "$fam" = 6 ]; then
-		vip=2001:db8::100 a1=2001:db8::11 a2=2001:db8::12
-	else
-		vip=192.0.2.100 a1=192.0.2.11 a2=192.0.2.12
-	fi
-	conf "$VL_DIR/h.conf" "$ver" 150 $a1 $a2 "$vip" $int "$uc"
-	conf "$VL_DIR/l.conf" "$ver" 100 $a2 $a1 "$vip" $int "$uc"
-	name="$label, $hk high / $lk low"
+	ka_case "$@"
 	# no VIP left over from the previous case may fake an election
-	vl_ns "$D1" ip addr flush dev eth0 to "$vip" 2>/dev/null
-	vl_ns "$D2" ip addr flush dev eth0 to "$vip" 2>/dev/null
+	vl_ns "$D1" ip addr flush dev eth0 to "$VIP" 2>/dev/null
+	vl_ns "$D2" ip addr flush dev eth0 to "$VIP" 2>/dev/null
 
-	start "$D1" "$VL_DIR/h.conf"
-	start "$D2" "$VL_DIR/l.conf"
-	WHY="the higher priority ($hk) should hold $vip alone, and keep it"
-	tap_check_w "$name: election" eval 'vl_wait 10 vl_only_master "$D1" "$D2" "$vip" &&
-		sleep 2 && vl_only_master "$D1" "$D2" "$vip"'
-
-	stop "$D1"
-	WHY="$lk did not take over within 2 s of $hk's SIGTERM"
-	tap_check_w "$name: $lk takes over when $hk stops (priority 0)" \
-		vl_wait 2 vl_only_master "$D2" "$D1" "$vip"
-
-	start "$D1" "$VL_DIR/h.conf"
-	WHY="$hk did not preempt back"
-	tap_check_w "$name: $hk comes back by preemption" \
-		vl_wait 10 vl_only_master "$D1" "$D2" "$vip"
-
-	crash "$D1"
-	WHY="$lk did not take over after $hk was killed"
-	tap_check_w "$name: $lk takes over when $hk is killed" \
-		vl_wait 8 vl_has_vip "$D2" "$vip"
-
-	start "$D1" "$VL_DIR/h.conf"
-	WHY="$hk did not preempt back after its restart"
-	tap_check_w "$name: $hk restarted comes back by preemption" \
-		vl_wait 10 vl_only_master "$D1" "$D2" "$vip"
-
-	stop "$D2"
-	stop "$D1"
-	WHY="$hk still holds $vip after stopping"
-	tap_check_w "$name: $hk releases the VIP when stopped" \
-		eval "! vl_has_vip $D1 $vip"
-}
-
-# tap_check_w NAME CMD... : like tap_check, with $WHY as the reason
-tap_check_w() {
-	local name=$1
-	shift
-	if "$@"; then tap_ok "$name"; else tap_fail "$name" "$WHY"; fi
+	ka_elect
+	ka_stop_takeover
+	ka_crash_takeover
+	ka_restart_release
 }
 
 for hk in dd ka; do

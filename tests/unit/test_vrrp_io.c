@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -25,7 +27,6 @@
 #include "vrrp/notify.h"
 #include "script.h"
 #include "vrrp/track.h"
-#include "vrrp/wake.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
@@ -325,8 +326,8 @@ static int run_script(const char *cmd, uint64_t timeout_us)
 
 	r.loop = ev_loop_new();
 	assert_non_null(r.loop);
-	assert_non_null(script_start(r.loop, cmd, NULL, 0, &cred,
-					  timeout_us, run_done, &r));
+	assert_non_null(script_start(r.loop, cmd, NULL, 0, &cred, timeout_us,
+				     run_done, &r));
 	guard = ev_timer_add(r.loop, ev_now_us() + 10000000, run_guard, NULL);
 	assert_non_null(guard);
 	ev_run(r.loop);
@@ -386,20 +387,121 @@ static void test_script_timeout(void **state)
 	rmdir(dir);
 }
 
-/* the timerfd is armed at the earliest deadline still to come */
-static void test_wake_next(void **state)
-{
-	uint64_t w[VRRP_WAKE_SLOTS] = { 0, 0, 0 };
+/* the raw wait status tells an exit code from a signal, which the
+ * 0..255 / 128+signal status of the callback cannot (MISC_CHECK's
+ * misc_dynamic takes exit 143 as weight 141, a SIGTERM as a failure) */
+struct ws_ctx {
+	struct ev_loop *loop;
+	struct script_child *c;
+	int status, ws;
+};
 
-	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 100), 0);
-	w[1] = 3700;
-	w[2] = 1200;
-	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 100), 1200);
-	/* a deadline reached is the loop timer's business, not a wake-up */
-	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 1200), 3700);
-	w[0] = 2000;
-	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 1500), 2000);
-	assert_int_equal(vrrp_wake_next(w, VRRP_WAKE_SLOTS, 3700), 0);
+static void ws_done(void *arg, int status)
+{
+	struct ws_ctx *w = arg;
+
+	w->status = status;
+	w->ws = script_wait_status(w->c);
+	ev_stop(w->loop);
+}
+
+static void run_ws(const char *cmd, uint64_t timeout_us, int *status, int *ws)
+{
+	struct script_cred cred = { .uid = 0, .gid = 0 };
+	struct ws_ctx w = { .status = -2, .ws = -2 };
+	struct ev_timer *guard;
+
+	w.loop = ev_loop_new();
+	assert_non_null(w.loop);
+	w.c = script_start(w.loop, cmd, NULL, 0, &cred, timeout_us, ws_done,
+			   &w);
+	assert_non_null(w.c);
+	guard = ev_timer_add(w.loop, ev_now_us() + 10000000, run_guard, NULL);
+	assert_non_null(guard);
+	ev_run(w.loop);
+	ev_timer_cancel(w.loop, guard);
+	ev_loop_free(w.loop);
+	*status = w.status;
+	*ws = w.ws;
+}
+
+static void test_script_wait_status(void **state)
+{
+	int status, ws;
+
+	run_ws("sh -c 'exit 143'", 5000000, &status, &ws);
+	assert_int_equal(status, 143);
+	assert_true(WIFEXITED(ws));
+	assert_int_equal(WEXITSTATUS(ws), 143);
+	run_ws("sh -c 'kill -TERM $$'", 5000000, &status, &ws);
+	assert_int_equal(status, 143);
+	assert_true(WIFSIGNALED(ws));
+	assert_int_equal(WTERMSIG(ws), SIGTERM);
+	/* a timeout has no wait status to show */
+	run_ws("sleep 30", 100000, &status, &ws);
+	assert_int_equal(status, -1);
+	assert_int_equal(ws, -1);
+}
+
+/* a process with a catch-all waitpid(-1) (the checker's SIGCHLD reaper)
+ * hands the status over; the script completes with it, once */
+static void test_script_reaped(void **state)
+{
+	struct script_cred cred = { .uid = 0, .gid = 0 };
+	struct run_ctx r = { .status = -2 };
+	struct script_child *c;
+	pid_t pid;
+	int st;
+
+	r.loop = ev_loop_new();
+	assert_non_null(r.loop);
+	c = script_start(r.loop, "sh -c 'exit 7'", NULL, 0, &cred, 0, run_done,
+			 &r);
+	assert_non_null(c);
+	pid = script_pid(c);
+	assert_true(pid > 1);
+	/* what the reaper does, before the loop sees the pidfd */
+	assert_int_equal(waitpid(-1, &st, 0), pid);
+	assert_false(r.done);
+	assert_true(script_reaped(pid, st));
+	assert_true(r.done);
+	assert_int_equal(r.status, 7);
+	assert_false(script_reaped(pid, st)); /* gone from the list */
+	assert_false(script_reaped(1, 0)); /* never ours */
+	ev_loop_free(r.loop);
+}
+
+/* SCRIPT_QUIET puts stdout on /dev/null, as the checker wants */
+static void test_script_quiet(void **state)
+{
+	char dir[] = "/tmp/dd-vrrp-io.XXXXXX", cmd[256], out[64] = "";
+	struct script_cred cred = { .uid = 0, .gid = 0 };
+	struct run_ctx r = { .status = -2 };
+	const char *extra;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	/* the shell's own stdout (dash redirects a simple command's in
+	 * place, so the file is written by a later stage of a pipe) */
+	snprintf(cmd, sizeof(cmd), "readlink /proc/$$/fd/1 | cat > %s/fd1",
+		 dir);
+	extra = cmd;
+	r.loop = ev_loop_new();
+	assert_non_null(r.loop);
+	assert_non_null(script_start_flags(r.loop, "sh -c", &extra, 1, &cred,
+					   5000000, run_done, &r,
+					   SCRIPT_QUIET));
+	ev_run(r.loop);
+	ev_loop_free(r.loop);
+	assert_int_equal(r.status, 0);
+	snprintf(cmd, sizeof(cmd), "%s/fd1", dir);
+	f = fopen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(out, sizeof(out), f));
+	fclose(f);
+	assert_string_equal(out, "/dev/null\n");
+	unlink(cmd);
+	rmdir(dir);
 }
 
 int main(void)
@@ -414,7 +516,9 @@ int main(void)
 		cmocka_unit_test(test_script_path_safe),
 		cmocka_unit_test(test_nlmon_parse),
 		cmocka_unit_test(test_script_timeout),
-		cmocka_unit_test(test_wake_next),
+		cmocka_unit_test(test_script_wait_status),
+		cmocka_unit_test(test_script_reaped),
+		cmocka_unit_test(test_script_quiet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
