@@ -78,7 +78,7 @@ struct cfg_global {
 	struct cfg_sync_daemon lvs_sync_daemon;
 	uint32_t lvs_timeout_tcp, lvs_timeout_tcpfin, lvs_timeout_udp; /* 0 = unset */
 	bool lvs_flush;
-	bool lvs_flush_on_stop;
+	bool lvs_flush_on_stop; /* bare form: flush all at stop ("VS": own only) */
 	bool checker_log_all_failures;
 	/* global SSL { } block for SSL_GET */
 	char *ssl_ca, *ssl_cert, *ssl_key, *ssl_password;

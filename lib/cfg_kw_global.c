@@ -245,7 +245,10 @@ static void *kw_flush_on_stop(struct cfg_ctx *x, const struct cfg_kw *k,
 		cfg_err(x, "lvs_flush_on_stop takes no argument or 'VS'");
 		return NULL;
 	}
-	((G *)obj)->lvs_flush_on_stop = true;
+	/* keepalived's "VS" form deletes only the virtual servers it
+	 * configured (one request each), which is what directord does on
+	 * stop anyway; only the bare form flushes the whole table */
+	((G *)obj)->lvs_flush_on_stop = !argc;
 	return NULL;
 }
 

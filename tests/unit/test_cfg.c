@@ -463,6 +463,17 @@ static void test_legacy_forms(void **state)
 	cfg_diag_free(&d);
 }
 
+static void test_flush_on_stop_vs(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_good("good/flush-on-stop-vs.conf", NULL, &d);
+
+	/* the VS form must not flush services directord does not own */
+	assert_false(c->global.lvs_flush_on_stop);
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_warnings(void **state)
 {
 	struct cfg_diag d;
@@ -669,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_smtp_hosts),
 		cmocka_unit_test(test_legacy_forms),
+		cmocka_unit_test(test_flush_on_stop_vs),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_diag_fmt),
 		cmocka_unit_test(test_missing_file),
