@@ -213,6 +213,7 @@ struct cfg_ctx {
 	size_t n_vs_groups;
 	struct cfg_loc sync_daemon_loc;
 	struct cfg_loc ssl_ca_loc;
+	struct cfg_loc ssl_cert_loc, ssl_key_loc; /* SSL { } keywords */
 	/* SMTP_CHECK host { } blocks of the check being parsed */
 	struct cfg_check *hosts;
 	size_t n_hosts;

@@ -422,11 +422,28 @@ static void *kw_ssl_ca(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 	return NULL;
 }
 
+/* where certificate and key were given: cfg_validate loads them */
+static void *kw_ssl_cert(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			 int argc, char **argv)
+{
+	cfg_set_str(&((G *)obj)->ssl_cert, argv[0]);
+	x->ssl_cert_loc = x->loc;
+	return NULL;
+}
+
+static void *kw_ssl_key(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			int argc, char **argv)
+{
+	cfg_set_str(&((G *)obj)->ssl_key, argv[0]);
+	x->ssl_key_loc = x->loc;
+	return NULL;
+}
+
 static const struct cfg_kw ssl_kw[] = {
 	CFG_STR("password", G, ssl_password),
 	CFG_KW("ca", kw_ssl_ca, 1, 1),
-	CFG_STR("certificate", G, ssl_cert),
-	CFG_STR("key", G, ssl_key),
+	CFG_KW("certificate", kw_ssl_cert, 1, 1),
+	CFG_KW("key", kw_ssl_key, 1, 1),
 };
 
 const struct cfg_block cfg_blk_ssl = {

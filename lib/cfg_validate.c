@@ -2,14 +2,17 @@
  * cfg_validate.c - checks that need the whole file: names resolved to
  * indices (track_script, sync group members, virtual_server_group,
  * lvs_sync_daemon), duplicate names and VRIDs, per-version advert_int
- * ranges, and the global SSL CA. Lookups sort once and binary-search, so
+ * ranges, and the global SSL files. Lookups sort once and binary-search, so
  * large configurations stay O(n log n).
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cfg_int.h"
+#include "cfg_tls.h"
 
 struct name_idx {
 	const char *name;
@@ -213,24 +216,79 @@ static void check_vrids(struct cfg_ctx *x)
 	free(k);
 }
 
-static void check_ssl(struct cfg_ctx *x)
+static bool has_ssl_get(const struct cfg *c)
 {
-	const struct cfg *c = x->c;
 	size_t i, j, k;
 
-	if (!c->global.ssl_ca || !access(c->global.ssl_ca, R_OK))
-		return;
 	for (i = 0; i < c->n_vss; i++)
 		for (j = 0; j < c->vss[i].n_rss; j++)
 			for (k = 0; k < c->vss[i].rss[j].n_checks; k++)
 				if (c->vss[i].rss[j].checks[k].type ==
-				    CFG_CHK_SSL) {
-					cfg_msg_at(x, CFG_ERR, &x->ssl_ca_loc,
-						   "SSL ca '%s' cannot be "
-						   "read",
-						   c->global.ssl_ca);
-					return;
-				}
+				    CFG_CHK_SSL)
+					return true;
+	return false;
+}
+
+/*
+ * ssl_report - the result of one SSL { } file check: an error at the
+ * keyword's line, or one warning when libcrypto cannot be loaded (the
+ * checker would not run SSL_GET either, and says so itself).
+ */
+static void ssl_report(struct cfg_ctx *x, int res, const struct cfg_loc *loc,
+		       const char *kw, const char *file, const char *why,
+		       bool *warned)
+{
+	if (res == CFG_TLS_BAD)
+		cfg_msg_at(x, CFG_ERR, loc, "SSL %s '%s' %s", kw, file, why);
+	else if (res == CFG_TLS_NOLIB && !*warned) {
+		cfg_msg_at(x, CFG_WARN, loc, "SSL files not checked: %s", why);
+		*warned = true;
+	}
+}
+
+/*
+ * check_ssl - the SSL { } files load as the checker will load them, so
+ * that a bad one refuses the configuration rather than failing every
+ * SSL_GET at run time. Only with an SSL_GET check (nothing else uses
+ * them). A child replaying core's snapshot checks only that the CA is
+ * readable, as it always did: core checked the contents when it loaded
+ * that configuration, and a child must not refuse what core adopted
+ * because a file changed since (nor map libcrypto for it).
+ */
+static void check_ssl(struct cfg_ctx *x)
+{
+	const struct cfg_global *g = &x->c->global;
+	bool warned = false, cert_ok = true;
+	char why[512];
+	int res;
+
+	if ((!g->ssl_ca && !g->ssl_cert && !g->ssl_key) || !has_ssl_get(x->c))
+		return;
+	if (x->replay) {
+		if (g->ssl_ca && access(g->ssl_ca, R_OK))
+			cfg_msg_at(x, CFG_ERR, &x->ssl_ca_loc,
+				   "SSL ca '%s' cannot be read: %s", g->ssl_ca,
+				   strerror(errno));
+		return;
+	}
+	if (g->ssl_ca) {
+		res = cfg_tls_check_ca(g->ssl_ca, why, sizeof(why));
+		ssl_report(x, res, &x->ssl_ca_loc, "ca", g->ssl_ca, why,
+			   &warned);
+	}
+	if (g->ssl_cert) {
+		res = cfg_tls_check_cert(g->ssl_cert, why, sizeof(why));
+		ssl_report(x, res, &x->ssl_cert_loc, "certificate", g->ssl_cert,
+			   why, &warned);
+		cert_ok = res == CFG_TLS_OK;
+	}
+	if (g->ssl_key) {
+		res = cfg_tls_check_key(g->ssl_key, g->ssl_password,
+					cert_ok ? g->ssl_cert : NULL, why,
+					sizeof(why));
+		ssl_report(x, res, &x->ssl_key_loc, "key", g->ssl_key, why,
+			   &warned);
+	}
 }
 
 void cfg_validate(struct cfg_ctx *x)

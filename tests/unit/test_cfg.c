@@ -2,9 +2,12 @@
  * test_cfg.c - the configuration loader on good files (parsed values and
  * keepalived's defaults asserted) and on bad files (file, line and message
  * asserted). Data lives in tests/unit/conf/, found through $srcdir or
- * $DD_SRCDIR (the source tree root), else next to this file.
+ * $DD_SRCDIR (the source tree root), else next to this file. Files that
+ * name other files (the SSL { } PEM files in conf/tls/) do so relative to
+ * their own directory: they are loaded from there (load_here).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -43,6 +47,32 @@ static const char *path(const char *rel, char *buf)
 	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", confdir, rel) >= PATH_MAX)
 		fail_msg("path too long: %s/%s", confdir, rel);
 	return buf;
+}
+
+/*
+ * load_here - cfg_load @rel with its own directory as the working
+ * directory, so that the relative paths it names resolve next to it
+ * whatever directory the test runs from; the working directory is back
+ * when it returns.
+ */
+static struct cfg *load_here(const char *rel, const struct cfg_opts *o,
+			     struct cfg_diag *d)
+{
+	char p[PATH_MAX], abs[PATH_MAX], dir[PATH_MAX], old[PATH_MAX];
+	char *slash;
+	struct cfg *c;
+
+	assert_non_null(getcwd(old, sizeof(old)));
+	if (!realpath(path(rel, p), abs))
+		fail_msg("%s: %s", p, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s", abs);
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	assert_int_equal(chdir(dir[0] ? dir : "/"), 0);
+	c = cfg_load(abs, o, d);
+	assert_int_equal(chdir(old), 0);
+	return c;
 }
 
 /* Load a file that must pass; print the messages when it does not. */
@@ -493,6 +523,23 @@ static void test_warnings(void **state)
 	cfg_diag_free(&d);
 }
 
+/* the SSL { } files load: the key decrypts and matches the certificate */
+static void test_ssl_files(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_here("good/ssl-files.conf", NULL, &d);
+	size_t i;
+	char buf[1024];
+
+	for (i = 0; !c && i < d.n_msgs; i++)
+		print_error("%s\n", cfg_diag_fmt(&d.msgs[i], buf, sizeof(buf)));
+	assert_non_null(c);
+	assert_int_equal(d.n_msgs, 0);
+	assert_string_equal(c->global.ssl_password, "right");
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_diag_fmt(void **state)
 {
 	struct cfg_msg m = { CFG_ERR, "a.conf", 12, "bad thing" };
@@ -610,6 +657,16 @@ static const struct bad_case bad_cases[] = {
 	  "weight '300' is not an integer from -253 to 253" },
 	{ "ssl_ca.conf", "ssl_ca.conf", 2,
 	  "SSL ca '/nonexistent/ca.pem' cannot be read" },
+	{ "ssl_ca_garbage.conf", "ssl_ca_garbage.conf", 2,
+	  "SSL ca '../tls/garbage.pem' is not PEM (no '-----BEGIN' line)" },
+	{ "ssl_ca_nocert.conf", "ssl_ca_nocert.conf", 3,
+	  "SSL ca '../tls/other_key.pem' holds no PEM certificate" },
+	{ "ssl_key_mismatch.conf", "ssl_key_mismatch.conf", 4,
+	  "SSL key '../tls/other_key.pem' does not match the certificate "
+	  "'../tls/cert.pem'" },
+	{ "ssl_key_password.conf", "ssl_key_password.conf", 3,
+	  "SSL key '../tls/key_enc.pem' cannot be decrypted with the given "
+	  "password" },
 	{ "needs_block.conf", "needs_block.conf", 4,
 	  "'authentication' needs a { } block" },
 	{ "http_no_url.conf", "http_no_url.conf", 4,
@@ -638,14 +695,14 @@ static const struct bad_case bad_cases[] = {
 static void test_bad(void **state)
 {
 	const struct bad_case *bc = *state;
-	char p[PATH_MAX], rel[256], buf[1024];
+	char rel[256], buf[1024];
 	struct cfg_diag d;
 	struct cfg *c;
 	size_t i, wl = strlen(bc->where);
 	bool found = false;
 
 	snprintf(rel, sizeof(rel), "bad/%s", bc->file);
-	c = cfg_load(path(rel, p), NULL, &d);
+	c = load_here(rel, NULL, &d);
 	assert_null(c);
 	assert_true(d.n_errors > 0);
 	for (i = 0; i < d.n_msgs && !found; i++) {
@@ -682,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_forms),
 		cmocka_unit_test(test_flush_on_stop_vs),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_ssl_files),
 		cmocka_unit_test(test_diag_fmt),
 		cmocka_unit_test(test_missing_file),
 	};
