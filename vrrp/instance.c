@@ -210,7 +210,10 @@ static void run_actions(struct vrrp_inst *i, const struct vrrp_fsm_out *o)
 
 		switch (a->type) {
 		case VRRP_ACT_SEND_ADVERT:
-			vrrp_advert_send(i, a->priority);
+			/* none while a recreated macvlan has no socket yet
+			 * (vmac.c); the instance is held in FAULT then */
+			if (i->sock)
+				vrrp_advert_send(i, a->priority);
 			break;
 		case VRRP_ACT_ADD_VIPS:
 			vips_apply(i, true);
@@ -271,6 +274,11 @@ void vrrp_inst_event(struct vrrp_inst *i, const struct vrrp_fsm_event *ev)
 {
 	struct vrrp_fsm_out out;
 
+	/* trackers all up do not end a FAULT held for a missing macvlan:
+	 * vmac.c lifts it once the macvlan is back */
+	if (ev->type == VRRP_EV_FAULT_OFF && i->vmac_up &&
+	    vrrp_vmac_fault_held(i->vif))
+		return;
 	vrrp_fsm_handle(&i->fsm, ev, &out);
 	run_actions(i, &out);
 }
@@ -473,8 +481,11 @@ void vrrp_inst_stop(struct vrrp_inst *i)
 {
 	const struct cfg_vrrp *c = i->c;
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_SHUTDOWN };
+	/* a started instance whose macvlan is being recreated may have no
+	 * socket for a while; it still stops (notify_stop) */
+	bool started = i->sock || (i->vmac_up && vrrp_vmac_fault_held(i->vif));
 
-	if (i->sock) {
+	if (started) {
 		vrrp_inst_event(i, &ev);
 		if (i->vips_up)
 			vips_apply(i, false);

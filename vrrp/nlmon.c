@@ -66,6 +66,11 @@ static int link_msg(const struct nlmsghdr *nlh, struct parse_ctx *p)
 			     nlh->nlmsg_type == RTM_NEWLINK &&
 				     (ifi->ifi_flags & IFF_UP) &&
 				     (ifi->ifi_flags & IFF_RUNNING));
+	/* AF_BRIDGE DELLINKs announce a port leaving a bridge, the device
+	 * itself stays */
+	if (nlh->nlmsg_type == RTM_DELLINK && ifi->ifi_family != AF_BRIDGE &&
+	    p->ops->link_del)
+		p->ops->link_del(p->arg, (unsigned)ifi->ifi_index, name);
 	p->events++;
 	return MNL_CB_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * nlmon.h - rtnetlink event monitor for the VRRP process: link up/down (for
- * track_interface) and address removals (to notice a VIP deleted behind our
- * back). Parsing is separate from the socket so it is unit-tested.
+ * track_interface), address removals (to notice a VIP deleted behind our
+ * back) and link deletions (a use_vmac macvlan deleted behind our back).
+ * Parsing is separate from the socket so it is unit-tested.
  */
 #ifndef DD_VRRP_NLMON_H
 #define DD_VRRP_NLMON_H
@@ -20,6 +21,9 @@ struct vrrp_nlmon_ops {
 	void (*link)(void *arg, unsigned ifindex, const char *ifname, bool up);
 	/* an address was removed from @ifindex */
 	void (*addr_del)(void *arg, unsigned ifindex, const struct addr *a);
+	/* an interface was deleted (after ->link reported it down); not
+	 * called for AF_BRIDGE port removals, which delete nothing */
+	void (*link_del)(void *arg, unsigned ifindex, const char *ifname);
 };
 
 /**

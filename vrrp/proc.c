@@ -26,6 +26,7 @@
 #include "sock.h"
 #include "track.h"
 #include "vip.h"
+#include "vmac.h"
 #include "vrrp.h"
 
 #define STATUS_MIN_GAP_US 1000000ULL /* at most one status JSON a second */
@@ -84,7 +85,16 @@ static void on_link(void *arg, unsigned ifindex, const char *ifname, bool up)
 {
 	struct vrrp_proc *p = arg;
 
+	/* a base interface back from the dead gets its macvlans first, so
+	 * the trackers then find the instance able to leave FAULT */
+	if (*ifname)
+		vrrp_vmac_link_new(p, ifname);
 	vrrp_track_link(p->track, ifname, up);
+}
+
+static void on_link_del(void *arg, unsigned ifindex, const char *ifname)
+{
+	vrrp_vmac_link_del(arg, ifindex, ifname);
 }
 
 static void on_addr_del(void *arg, unsigned ifindex, const struct addr *a)
@@ -99,6 +109,7 @@ static void on_addr_del(void *arg, unsigned ifindex, const struct addr *a)
 
 static const struct vrrp_nlmon_ops nlmon_ops = {
 	.link = on_link,
+	.link_del = on_link_del,
 	.addr_del = on_addr_del,
 };
 

@@ -4,7 +4,9 @@
  * 7.3), so the VIPs keep one MAC whichever router is Master and neighbours
  * need no ARP/ND update on failover. Names, MACs and the netlink messages
  * are built by pure functions (unit-tested); create/delete/sysctls are the
- * I/O edge, done over rtnetlink with libmnl like vip.c.
+ * I/O edge, done over rtnetlink with libmnl like vip.c. A macvlan of ours
+ * deleted behind our back is recreated (vrrp_vmac_link_del), with a
+ * bounded back-off when that keeps failing.
  */
 #ifndef DD_VRRP_VMAC_H
 #define DD_VRRP_VMAC_H
@@ -18,6 +20,7 @@
 
 struct mnl_socket;
 struct nlmsghdr;
+struct vrrp_proc;
 
 /* what vrrp_vmac_parse_link found in an RTM_NEWLINK message */
 struct vrrp_vmac_link {
@@ -85,7 +88,8 @@ int vrrp_vmac_parse_link(const struct nlmsghdr *nlh,
  * ARP for the VIPs nor sends ARP requests from them with its own MAC; originals restored by the last vrrp_vmac_delete
  * on that base), and bring it up. A macvlan of that name on @base left by
  * a crashed run is deleted and recreated; any other interface of that
- * name is left alone and is an error.
+ * name is left alone and is an error. The macvlan is remembered (name,
+ * base, index) so that vrrp_vmac_link_del() can tell it from others.
  * @nl: from vrrp_vip_open
  * @name: from vrrp_vmac_name
  * @base: the instance interface
@@ -110,12 +114,61 @@ int vrrp_vmac_add_ll(struct mnl_socket *nl, const char *name,
 /**
  * vrrp_vmac_delete - remove the macvlan @name if it is a macvlan on
  * @base (its addresses go with it) and restore @base's sysctls when no
- * other macvlan of ours uses it.
+ * other macvlan of ours uses it. It is forgotten first (its own
+ * RTM_DELLINK is then no deletion behind our back; a pending recreation
+ * retry is cancelled).
  * @nl: from vrrp_vip_open
  * @name: the macvlan
  * @base: the instance interface
  * Returns 1 when removed, 0 when it was not there, -1 on error (logged).
  */
 int vrrp_vmac_delete(struct mnl_socket *nl, const char *name, const char *base);
+
+/* recreation attempts after a deletion behind our back before giving up */
+#define VRRP_VMAC_TRIES 8
+
+/**
+ * vrrp_vmac_backoff - the delay before recreation attempt @tries (0 for
+ * the first after a deletion, counting up while they fail or the macvlan
+ * keeps being deleted): 0 for the first, then 100 ms doubling up to 10 s.
+ * @tries: attempts already made since the macvlan was last stable
+ * @delay_us: receives the delay
+ * Returns true, or false once VRRP_VMAC_TRIES attempts were made (give up).
+ */
+bool vrrp_vmac_backoff(unsigned tries, uint64_t *delay_us);
+
+/**
+ * vrrp_vmac_link_del - an interface was deleted (RTM_DELLINK). When it is
+ * a macvlan this process created (same index) for a running instance and
+ * the process is not stopping, recreate it with the same name, MAC, mode,
+ * sysctls and base; a Master gets its VIPs back, an advert and its
+ * gratuitous ARP/NA burst, a Backup nothing. When recreation fails the
+ * instance is held in FAULT and it is retried with vrrp_vmac_backoff();
+ * when the base interface is gone too it waits for the base to come back
+ * (vrrp_vmac_link_new). Everything is logged with the instance name.
+ * @p: the process context
+ * @ifindex: the deleted interface
+ * @ifname: its name (may be "")
+ */
+void vrrp_vmac_link_del(struct vrrp_proc *p, unsigned ifindex,
+			const char *ifname);
+
+/**
+ * vrrp_vmac_link_new - an interface appeared or changed (RTM_NEWLINK):
+ * when it is the base of a macvlan waiting for its base to come back,
+ * recreate that macvlan now.
+ * @p: the process context
+ * @ifname: the interface
+ */
+void vrrp_vmac_link_new(struct vrrp_proc *p, const char *ifname);
+
+/**
+ * vrrp_vmac_fault_held - whether the macvlan @name is missing and its
+ * instance is held in FAULT until it is recreated (trackers coming back
+ * must not lift that FAULT).
+ * @name: the macvlan (the instance's vif)
+ * Returns true while held.
+ */
+bool vrrp_vmac_fault_held(const char *name);
 
 #endif

@@ -4,8 +4,11 @@
 # holds the VIP on vrrp.<VRID> with the VRRP virtual MAC, the gateway's
 # neighbour entry keeps that MAC across a crash failover, adverts and GARPs
 # leave with the virtual MAC (or the base MAC with vmac_xmit_base), a
-# leftover macvlan of a crashed run is recreated, SIGTERM removes it; the
-# same for IPv6 (vrrp6.<VRID>, 00:00:5e:00:02:<VRID>).
+# leftover macvlan of a crashed run is recreated, SIGTERM removes it; a
+# macvlan deleted by hand is recreated at once (the master keeps its role),
+# a failing recreation is retried with a bounded back-off (FAULT meanwhile),
+# a deleted base interface means FAULT until it is back; the same for IPv6
+# (vrrp6.<VRID>, 00:00:5e:00:02:<VRID>).
 # Needs macvlan in the kernel (skips without it).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -160,6 +163,181 @@ WHY="arp_ignore on d2 eth0 is $(vl_ns "$D2" cat /proc/sys/net/ipv4/conf/eth0/arp
 check "vmac: SIGTERM restores the base interface's arp_ignore" \
 	eval '[ "$(vl_ns "$D2" cat /proc/sys/net/ipv4/conf/eth0/arp_ignore)" = 0 ]'
 
+# ---- the master's macvlan deleted by hand ------------------------------
+# keepalived recreates it too (going through FAULT, so the backup may take
+# over and hand back). directord keeps the instance's state: the macvlan
+# is back within milliseconds, far inside the backup's
+# Master_Down_Interval (1.5 s + skew), so the backup must not move at all.
+L1=$C/$D1.log
+# log_count FILE STRING : lines of FILE holding STRING
+log_count() { grep -cF -- "$2" "$1" 2>/dev/null; }
+# vrrp_pid NODE : the VRRP process (core's only child with -P)
+vrrp_pid() { vl_children "${VL_DPID[$1]}" | head -n1; }
+ifindex_of() { vl_ns "$1" cat "/sys/class/net/$2/ifindex" 2>/dev/null; }
+# is_vmac NS IF : IF is a private-mode macvlan with the IPv4 virtual MAC
+is_vmac() {
+	vl_ns "$1" ip -d link show dev "$2" 2>/dev/null |
+		awk -v m="$VMAC4" '/link\/ether/ && $2 == m { e = 1 }
+			/macvlan mode private/ { v = 1 } END { exit !(e && v) }'
+}
+# sysctls NS IF : arp_ignore, arp_filter and rp_filter of IF
+sysctls() {
+	local k
+	for k in arp_ignore arp_filter rp_filter; do
+		vl_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/$k" 2>/dev/null
+	done | tr '\n' ' '
+}
+# capture NS FILE SECS TCPDUMP_ARGS... : bounded tcpdump on br0 in the
+# background; returns once it listens
+capture() {
+	local ns=$1 f=$2 secs=$3
+	shift 3
+	: >"$f"
+	vl_bg "$ns" "$f" timeout "$secs" tcpdump -l -nn -e -i br0 "$@"
+	vl_wait 3 grep -q "listening on" "$f"
+}
+# take_name NODE : delete NODE's vrrp.51 and put a bridge of that name in
+# its place while the VRRP process is paused, so that it sees the deletion
+# only once the name is taken
+take_name() {
+	local vp
+	vp=$(vrrp_pid "$1")
+	[ -n "$vp" ] || return 1
+	kill -STOP "$vp"
+	vl_ns "$1" ip link del vrrp.51
+	vl_ns "$1" ip link add vrrp.51 type bridge
+	kill -CONT "$vp"
+}
+
+mkconf "$C/d1.conf" 150 51 $V4/24
+mkconf "$C/d2.conf" 100 51 $V4/24
+vl_dd_start "$D1" "$C/d1.conf"
+vl_dd_start "$D2" "$C/d2.conf"
+WHY="d1 is not the only master"
+check "vmac del: d1 master on vrrp.51" \
+	within 8 eval 'vip_on "$D1" vrrp.51 $V4 && vl_state_is "$D2" VI BACKUP'
+sleep 1.2 # the status JSON is sent at most once a second
+T1=$(vl_inst "$D1" VI "['transitions']")
+T2=$(vl_inst "$D2" VI "['transitions']")
+IDX=$(ifindex_of "$D1" vrrp.51)
+SYS=$(sysctls "$D1" vrrp.51)
+# gratuitous ARP (sender = target = the VIP) from the virtual MAC
+capture "$GW" "$C/garp.txt" 8 -c 1 \
+	"ether src $VMAC4 and arp and arp[14:4] = arp[24:4]"
+vl_ns "$D1" ip link del vrrp.51
+WHY="vrrp.51 on d1: $(vl_ns "$D1" ip -d -o link show dev vrrp.51 2>&1 | head -c 300) (old index $IDX)"
+check "vmac del: vrrp.51 is back, private mode, virtual MAC, new index" \
+	within 3 eval 'is_vmac "$D1" vrrp.51 && [ "$(ifindex_of "$D1" vrrp.51)" != "$IDX" ]'
+WHY="$V4 not on the new vrrp.51"
+check "vmac del: the VIP is on the recreated macvlan" \
+	within 3 vip_on "$D1" vrrp.51 $V4
+WHY="sysctls of the new vrrp.51: '$(sysctls "$D1" vrrp.51)', before '$SYS'"
+check "vmac del: the recreated macvlan has the same sysctls" \
+	eval '[ "$(sysctls "$D1" vrrp.51)" = "$SYS" ] && [ "${SYS%% *}" = 1 ]'
+WHY="capture: $(cat "$C/garp.txt")"
+check "vmac del: a gratuitous ARP for the VIP leaves with the virtual MAC" \
+	within 5 grep -q "$V4" "$C/garp.txt"
+# adverts leave from the new interface itself, with the virtual MAC
+WHY="adverts seen leaving d1's vrrp.51"
+check "vmac del: adverts leave from the recreated macvlan" \
+	eval '[ "$(vl_ns "$D1" timeout 3 tcpdump -nn -e -c 2 -i vrrp.51 "ip proto 112" 2>/dev/null | grep -c "$VMAC4 > .* 192.0.2.11 > ")" = 2 ]'
+WHY="advert source MACs at the gateway: '$(adv_src_macs 'ip proto 112')'"
+check "vmac del: the gateway sees adverts from the virtual MAC only" \
+	eval '[ "$(adv_src_macs "ip proto 112")" = "$VMAC4 " ]'
+WHY="gateway neighbour for $V4 is '$(vl_gw_neigh $V4)'"
+check "vmac del: the VIP answers ping from the gateway" \
+	eval 'ping_gw $V4 && neigh_is $V4 $VMAC4'
+sleep 1.2
+WHY="transitions d1 $T1 -> $(vl_inst "$D1" VI "['transitions']"), d2 $T2 -> $(vl_inst "$D2" VI "['transitions']")"
+check "vmac del: no failover: neither director changed state" \
+	eval '[ "$(vl_inst "$D1" VI "[\"transitions\"]")" = "$T1" ] &&
+		[ "$(vl_inst "$D2" VI "[\"transitions\"]")" = "$T2" ] &&
+		! vl_has_vip "$D2" $V4'
+WHY="log: $(grep -F 'vrrp.51' "$L1" | tail -n 5)"
+check "vmac del: logged with the instance name and the reason" \
+	eval 'grep -qF "(VI) macvlan vrrp.51 (index $IDX) was deleted behind our back" "$L1" &&
+		grep -qF "(VI) macvlan vrrp.51 recreated on eth0" "$L1"'
+
+# the base interface deleted (the macvlan goes with it): FAULT, as for a
+# link down, and no retry loop until the base is back
+vl_ns "$D1" ip link del eth0 # its veth peer v11 goes with it
+WHY="d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac base gone: d1 goes FAULT, d2 takes over" \
+	within 4 eval 'vl_state_is "$D1" VI FAULT && vip_on "$D2" vrrp.51 $V4'
+R=$(log_count "$L1" "recreating macvlan")
+sleep 1
+WHY="log: $(grep -F 'eth0' "$L1" | tail -n 3)"
+check "vmac base gone: logged, no retry loop" \
+	eval 'grep -qF "(VI) base interface eth0 of macvlan vrrp.51 is gone" "$L1" &&
+		[ "$(log_count "$L1" "recreating macvlan")" = "$R" ] && no_if "$D1" vrrp.51'
+ip -n "$GW" link add v11 type veth peer name eth0 netns "$D1"
+vl_ns "$GW" ip link set v11 master br0 up
+vl_ns "$D1" ip link set eth0 up
+vl_ns "$D1" ip addr add 192.0.2.11/24 dev eth0
+vl_ns "$D1" ip addr add 2001:db8::11/64 dev eth0 nodad
+MAC1=$(vl_mac "$D1")
+WHY="vrrp.51 on d1: $(vl_ns "$D1" ip -d -o link show dev vrrp.51 2>&1 | head -c 200), d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac base back: macvlan recreated, d1 master again" \
+	within 10 eval 'is_vmac "$D1" vrrp.51 && vip_on "$D1" vrrp.51 $V4 &&
+		! vl_has_vip "$D2" $V4'
+WHY="d1's new eth0: $(sysctls "$D1" eth0)"
+check "vmac base back: the new base gets arp_ignore/arp_filter/arp_announce" \
+	eval '[ "$(sysctls "$D1" eth0)$(vl_ns "$D1" cat /proc/sys/net/ipv4/conf/eth0/arp_announce)" = "1 1 0 2" ]'
+check "vmac base back: the VIP answers ping from the gateway" ping_gw $V4
+
+# recreation failing: the name is taken by another kind of interface. The
+# master must go FAULT (the backup takes over), retry with a back-off
+# without touching that interface, and come back (and preempt) once the
+# name is free.
+take_name "$D1"
+WHY="d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac name taken: the master goes FAULT" \
+	within 3 vl_state_is "$D1" VI FAULT
+WHY="d2 has no $V4"
+check "vmac name taken: the backup takes over" \
+	within 4 vip_on "$D2" vrrp.51 $V4
+WHY="log: $(grep -F 'vrrp.51' "$L1" | tail -n 5)"
+check "vmac name taken: retried with a back-off, the bridge left alone" \
+	eval 'grep -qF "(VI) retrying macvlan vrrp.51 in 100 ms" "$L1" &&
+		grep -qF "vrrp.51 exists and is not a macvlan on eth0" "$L1" &&
+		vl_ns "$D1" ip -d link show dev vrrp.51 | grep -qw bridge'
+vl_ns "$D1" ip link del vrrp.51
+WHY="vrrp.51 on d1: $(vl_ns "$D1" ip -d -o link show dev vrrp.51 2>&1 | head -c 200), d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac name free again: recreated, d1 preempts back" \
+	within 10 eval 'is_vmac "$D1" vrrp.51 && vip_on "$D1" vrrp.51 $V4 &&
+		! vl_has_vip "$D2" $V4'
+WHY="bridge learned $VMAC4 on '$(fdb_port $VMAC4)', want v11"
+check "vmac name free again: the virtual MAC moves back" \
+	within 3 fdb_is $VMAC4 v11
+
+# our own removal at stop is no deletion behind our back
+N=$(log_count "$L1" "was deleted behind our back")
+stop_node "$D1"
+WHY="d1 has vrrp.51 after its stop: $(vl_ns "$D1" ip -o link show dev vrrp.51 2>&1 | head -c 200)"
+check "vmac stop: the macvlan removed at stop is not recreated" \
+	eval 'no_if "$D1" vrrp.51 && [ "$(log_count "$L1" "was deleted behind our back")" = "$N" ]'
+stop_node "$D2"
+
+# giving up: the name stays taken; the attempts stop after the back-off
+# (0.1 + 0.2 + ... + 6.4 s), the instance stays FAULT, the bridge is
+# never touched
+vl_dd_start "$D1" "$C/d1.conf"
+WHY="d1 not master"
+check "vmac give up: d1 master alone" within 8 vip_on "$D1" vrrp.51 $V4
+take_name "$D1"
+WHY="log: $(grep -F 'vrrp.51' "$L1" | tail -n 3)"
+check "vmac give up: gives up after the bounded back-off" \
+	within 16 grep -qF "(VI) giving up recreating macvlan vrrp.51 after 8 attempts" "$L1"
+R=$(log_count "$L1" "recreating macvlan")
+sleep 1
+WHY="attempts $R then $(log_count "$L1" "recreating macvlan"), d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac give up: no more attempts, FAULT, the bridge left alone" \
+	eval '[ "$(log_count "$L1" "recreating macvlan")" = "$R" ] &&
+		vl_state_is "$D1" VI FAULT &&
+		vl_ns "$D1" ip -d link show dev vrrp.51 | grep -qw bridge'
+stop_node "$D1"
+vl_ns "$D1" ip link del vrrp.51
+
 # ---- vmac_xmit_base ----------------------------------------------------
 mkconf "$C/d1x.conf" 150 51 $V4/24 vmac_xmit_base
 vl_dd_start "$D1" "$C/d1x.conf"
@@ -210,6 +388,25 @@ check "vmac IPv6: adverts leave with the virtual MAC" \
 WHY="gateway neighbour for $V6 is '$(vl_gw_neigh $V6)', want $VMAC6"
 check "vmac IPv6: gateway resolves the VIP to the virtual MAC" \
 	within 3 neigh_is $V6 $VMAC6
+# ll_of NS IF : IF's IPv6 link-local address
+ll_of() { vl_ns "$1" ip -o -6 addr show dev "$2" scope link 2>/dev/null | awk '{ print $4; exit }'; }
+# deleted by hand: back with its link-local advert source, the VIP and
+# adverts, and the backup stays backup
+sleep 1.2 # the status JSON is sent at most once a second
+T2=$(vl_inst "$D2" VI "['transitions']")
+vl_ns "$D1" ip link del vrrp6.61
+WHY="d1 vrrp6.61: $(vl_ns "$D1" ip -o addr show dev vrrp6.61 2>&1 | head -c 300)"
+check "vmac IPv6 del: vrrp6.61 is back with the VIP and the link-local" \
+	within 3 eval '[ "$(if_mac "$D1" vrrp6.61)" = $VMAC6 ] &&
+		vip_on "$D1" vrrp6.61 $V6 &&
+		[ "$(ll_of "$D1" vrrp6.61)" = "$(ll_of "$D1" eth0)" ]'
+WHY="advert source MACs: '$(adv_src_macs 'ip6 proto 112')'"
+check "vmac IPv6 del: adverts leave with the virtual MAC" \
+	eval '[ "$(adv_src_macs "ip6 proto 112")" = "$VMAC6 " ]'
+sleep 1.2
+WHY="d2 transitions $T2 -> $(vl_inst "$D2" VI "['transitions']")"
+check "vmac IPv6 del: the backup did not move" \
+	eval '[ "$(vl_inst "$D2" VI "[\"transitions\"]")" = "$T2" ] && ! vl_has_vip "$D2" $V6'
 vl_dd_kill9 "$D1"
 VL_DPID[$D1]=
 WHY="d2 did not put $V6 on vrrp6.61"

@@ -247,7 +247,7 @@ static void seen_del(void *arg, unsigned ifindex, const struct addr *a)
 	s->a = *a;
 }
 
-static const struct vrrp_nlmon_ops seen_ops = { seen_link, seen_del };
+static const struct vrrp_nlmon_ops seen_ops = { seen_link, seen_del, NULL };
 
 static void test_nlmon_parse(void **state)
 {

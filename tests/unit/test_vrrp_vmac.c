@@ -1,6 +1,7 @@
 /*
  * test_vrrp_vmac.c - use_vmac without root: names, virtual MACs, the
- * RTM_NEWLINK request read back by the link parser, and the use_vmac /
+ * RTM_NEWLINK request read back by the link parser, the recreation
+ * back-off, the monitor's link deletion events, and the use_vmac /
  * vmac_xmit_base keywords through the real configuration loader.
  */
 #include <libmnl/libmnl.h>
@@ -18,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cfg.h"
+#include "vrrp/nlmon.h"
 #include "vrrp/vmac.h"
 
 static void test_name(void **state)
@@ -119,6 +121,101 @@ static void test_parse_other_kind(void **state)
 	assert_int_equal(l.link, 0);
 	nlh->nlmsg_type = RTM_DELLINK;
 	assert_int_equal(vrrp_vmac_parse_link(nlh, &l), -1);
+}
+
+/* ---- recreation -------------------------------------------------------- */
+
+static void test_backoff(void **state)
+{
+	static const uint64_t want[VRRP_VMAC_TRIES] = {
+		0, 100000, 200000, 400000, 800000, 1600000, 3200000, 6400000,
+	};
+	uint64_t d, total = 0;
+	unsigned k;
+
+	(void)state;
+	for (k = 0; k < VRRP_VMAC_TRIES; k++) {
+		d = 12345;
+		assert_true(vrrp_vmac_backoff(k, &d));
+		assert_int_equal(d, want[k]);
+		total += d;
+	}
+	/* bounded: the attempts are over in well under a minute */
+	assert_true(total < 15000000);
+	d = 12345;
+	assert_false(vrrp_vmac_backoff(VRRP_VMAC_TRIES, &d));
+	assert_false(vrrp_vmac_backoff(1000, &d));
+	assert_int_equal(d, 12345); /* untouched when giving up */
+	/* nothing was created here, so nothing is held in FAULT */
+	assert_false(vrrp_vmac_fault_held("vrrp.51"));
+}
+
+struct dels {
+	unsigned links, dels;
+	unsigned ifindex;
+	char name[IFNAMSIZ];
+};
+
+static void dels_link(void *arg, unsigned ifindex, const char *ifname, bool up)
+{
+	struct dels *d = arg;
+
+	d->links++;
+	assert_false(up);
+}
+
+static void dels_del(void *arg, unsigned ifindex, const char *ifname)
+{
+	struct dels *d = arg;
+
+	d->dels++;
+	d->ifindex = ifindex;
+	snprintf(d->name, sizeof(d->name), "%s", ifname);
+}
+
+static const struct vrrp_nlmon_ops dels_ops = {
+	.link = dels_link,
+	.link_del = dels_del,
+};
+
+/* one link message of @type and @family for index 12, "vrrp.51" */
+static size_t put_link(char *buf, int type, int family, unsigned flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = (uint16_t)type;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = (uint8_t)family;
+	ifi->ifi_index = 12;
+	ifi->ifi_flags = flags;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "vrrp.51");
+	return nlh->nlmsg_len;
+}
+
+static void test_nlmon_link_del(void **state)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dels d = { 0 };
+	size_t n;
+
+	(void)state;
+	/* a deletion: reported down, then deleted, with index and name */
+	n = put_link(buf, RTM_DELLINK, AF_UNSPEC, 0);
+	assert_int_equal(vrrp_nlmon_parse(buf, n, &dels_ops, &d), 1);
+	assert_int_equal(d.links, 1);
+	assert_int_equal(d.dels, 1);
+	assert_int_equal(d.ifindex, 12);
+	assert_string_equal(d.name, "vrrp.51");
+	/* a bridge port leaving its bridge deletes no interface */
+	n = put_link(buf, RTM_DELLINK, AF_BRIDGE, 0);
+	assert_int_equal(vrrp_nlmon_parse(buf, n, &dels_ops, &d), 1);
+	assert_int_equal(d.dels, 1);
+	/* a link going down is no deletion either */
+	n = put_link(buf, RTM_NEWLINK, AF_UNSPEC, IFF_UP);
+	assert_int_equal(vrrp_nlmon_parse(buf, n, &dels_ops, &d), 1);
+	assert_int_equal(d.links, 3);
+	assert_int_equal(d.dels, 1);
 }
 
 /* ---- configuration ----------------------------------------------------- */
@@ -229,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_create_msg),
 		cmocka_unit_test(test_parse_other_kind),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_nlmon_link_del),
 		cmocka_unit_test(test_cfg_default),
 		cmocka_unit_test(test_cfg_named),
 		cmocka_unit_test(test_cfg_bad),
