@@ -3,10 +3,11 @@
  * the instance interface carrying the VRRP virtual MAC (RFC 5798 section
  * 7.3), so the VIPs keep one MAC whichever router is Master and neighbours
  * need no ARP/ND update on failover. Names, MACs and the netlink messages
- * are built by pure functions (unit-tested); create/delete/sysctls are the
- * I/O edge, done over rtnetlink with libmnl like vip.c. A macvlan of ours
- * deleted behind our back is recreated (vrrp_vmac_link_del), with a
- * bounded back-off when that keeps failing.
+ * are built by pure functions (unit-tested); create/delete are the I/O
+ * edge, done over rtnetlink with libmnl like vip.c (vmac.c), the sysctls
+ * in vmac_sysctl.c. A macvlan of ours deleted behind our back is recreated
+ * (vrrp_vmac_link_del, vmac_watch.c), with a bounded back-off when that
+ * keeps failing.
  */
 #ifndef DD_VRRP_VMAC_H
 #define DD_VRRP_VMAC_H
@@ -82,13 +83,20 @@ int vrrp_vmac_parse_link(const struct nlmsghdr *nlh,
 /**
  * vrrp_vmac_create - create (or recreate) the macvlan @name on @base with
  * the virtual MAC of (@family, @vrid), set its sysctls (arp_ignore=1,
- * arp_filter=0, rp_filter=2; IPv6: accept_dad=0 and address generation
- * "none", as both routers share the MAC) and the base's
- * (arp_ignore=1, arp_filter=1, arp_announce=2, so the base neither answers
- * ARP for the VIPs nor sends ARP requests from them with its own MAC; originals restored by the last vrrp_vmac_delete
- * on that base), and bring it up. A macvlan of that name on @base left by
- * a crashed run is deleted and recreated; any other interface of that
- * name is left alone and is an error. The macvlan is remembered (name,
+ * arp_filter=0, rp_filter=0; IPv6: accept_dad=0 and address generation
+ * "none", as both routers share the MAC) and the base's (arp_ignore=1,
+ * arp_filter=1, arp_announce=2, so the base neither answers ARP for the
+ * VIPs nor sends ARP requests from them with its own MAC; originals
+ * restored by the last vrrp_vmac_delete on that base), and bring it up.
+ * For IPv4, when net.ipv4.conf.all.rp_filter is on, the first macvlan
+ * sets it to 0 after raising every interface's own rp_filter (and
+ * default's) to it, so that no interface's effective value changes and
+ * the Backup's address-less macvlan hears adverts; the last
+ * vrrp_vmac_delete of an IPv4 macvlan restores them (a crashed process
+ * leaves them, all. at 0, and the next run has nothing to restore). A
+ * macvlan of that name on @base left by a crashed run is deleted and
+ * recreated; any other interface of that name is left alone and is an
+ * error. The macvlan is remembered (name,
  * base, index) so that vrrp_vmac_link_del() can tell it from others.
  * @nl: from vrrp_vip_open
  * @name: from vrrp_vmac_name
@@ -114,7 +122,8 @@ int vrrp_vmac_add_ll(struct mnl_socket *nl, const char *name,
 /**
  * vrrp_vmac_delete - remove the macvlan @name if it is a macvlan on
  * @base (its addresses go with it) and restore @base's sysctls when no
- * other macvlan of ours uses it. It is forgotten first (its own
+ * other macvlan of ours uses it; the last IPv4 one gives back the
+ * rp_filter values vrrp_vmac_create changed. It is forgotten first (its own
  * RTM_DELLINK is then no deletion behind our back; a pending recreation
  * retry is cancelled).
  * @nl: from vrrp_vip_open

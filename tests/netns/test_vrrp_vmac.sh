@@ -8,7 +8,9 @@
 # macvlan deleted by hand is recreated at once (the master keeps its role),
 # a failing recreation is retried with a bounded back-off (FAULT meanwhile),
 # a deleted base interface means FAULT until it is back; the same for IPv6
-# (vrrp6.<VRID>, 00:00:5e:00:02:<VRID>).
+# (vrrp6.<VRID>, 00:00:5e:00:02:<VRID>). With all.rp_filter=2 the backup
+# still hears the adverts (all. set to 0, every interface's own value
+# raised so its effective value stays) and a stop restores the values.
 # Needs macvlan in the kernel (skips without it).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -422,4 +424,80 @@ check "vmac IPv6: kill -9: the VIP answers ping from the gateway" \
 	ping_gw -6 $V6
 stop_node "$D2"
 check "vmac IPv6: SIGTERM removes vrrp6.61" within 3 no_if "$D2" vrrp6.61
+# ---- net.ipv4.conf.all.rp_filter on (systemd's sysctl default is 2) ----
+# A backup's vrrp.51 has no IPv4 address: with all.rp_filter on, the
+# kernel drops the master's adverts arriving on it, and the backup takes
+# over (split brain). directord sets all.rp_filter to 0 after raising every
+# interface's own value (and default's) to it, so that no effective value
+# max(all, own) changes, and gives everything back at stop. Set in the
+# test's own namespaces only (each has its own conf/all).
+# rpf NS IF : IF's own rp_filter
+rpf() { vl_ns "$1" cat "/proc/sys/net/ipv4/conf/$2/rp_filter" 2>/dev/null; }
+# rpfs NS : rp_filter of all, default, eth0, lo and dum0
+rpfs() {
+	local k
+	for k in all default eth0 lo dum0; do rpf "$1" $k; done | tr '\n' ' '
+}
+RPF_BEFORE="2 1 0 1 2 " # dum0's own 2 is not below all's
+RPF_RUN="0 2 2 2 2 "    # every effective value as before
+for d in "$D1" "$D2"; do
+	vl_ns "$d" ip link add dum0 type bridge
+	vl_ns "$d" sysctl -qw net.ipv4.conf.all.rp_filter=2 \
+		net.ipv4.conf.default.rp_filter=1 net.ipv4.conf.eth0.rp_filter=0 \
+		net.ipv4.conf.lo.rp_filter=1 net.ipv4.conf.dum0.rp_filter=2 >/dev/null
+done
+WHY="d1 '$(rpfs "$D1")' d2 '$(rpfs "$D2")'"
+check "vmac rp_filter: namespaces set up with all.rp_filter=2" \
+	eval '[ "$(rpfs "$D1")" = "$RPF_BEFORE" ] && [ "$(rpfs "$D2")" = "$RPF_BEFORE" ]'
+N1=$(cat "$L1" 2>/dev/null | wc -l)
+mkconf "$C/d1.conf" 150 51 $V4/24
+mkconf "$C/d2.conf" 100 51 $V4/24
+vl_dd_start "$D1" "$C/d1.conf"
+vl_dd_start "$D2" "$C/d2.conf"
+WHY="d1 $(vl_inst "$D1" VI "['state']"), d2 $(vl_inst "$D2" VI "['state']")"
+check "vmac rp_filter: d1 master, d2 backup" \
+	within 8 eval 'vl_state_is "$D1" VI MASTER && vl_state_is "$D2" VI BACKUP &&
+		vip_on "$D1" vrrp.51 $V4 && ! vl_has_vip "$D2" $V4'
+sleep 1.2 # the status JSON is sent at most once a second
+T2=$(vl_inst "$D2" VI "['transitions']")
+sleep 3 # 6 advert intervals, twice the backup's Master_Down_Interval
+WHY="d2 $(vl_inst "$D2" VI "['state']"), transitions $T2 -> $(vl_inst "$D2" VI "['transitions']"), VIP on d2: $(vl_has_vip "$D2" $V4 && echo yes)"
+check "vmac rp_filter: the backup hears the adverts, no takeover" \
+	eval 'vl_state_is "$D2" VI BACKUP && ! vl_has_vip "$D2" $V4 &&
+		[ "$(vl_inst "$D2" VI "[\"transitions\"]")" = "$T2" ]'
+WHY="d1 '$(rpfs "$D1")' d2 '$(rpfs "$D2")', want '$RPF_RUN'"
+check "vmac rp_filter: all 0 while running, own values raised to the old max" \
+	eval '[ "$(rpfs "$D1")" = "$RPF_RUN" ] && [ "$(rpfs "$D2")" = "$RPF_RUN" ]'
+WHY="vrrp.51 rp_filter: d1 $(rpf "$D1" vrrp.51), d2 $(rpf "$D2" vrrp.51)"
+check "vmac rp_filter: the macvlans have rp_filter 0" \
+	eval '[ "$(rpf "$D1" vrrp.51)$(rpf "$D2" vrrp.51)" = 00 ]'
+vl_ns "$D2" ip link add dum1 type bridge
+WHY="d2 dum1 rp_filter $(rpf "$D2" dum1)"
+check "vmac rp_filter: an interface created later gets default's raised value" \
+	eval '[ "$(rpf "$D2" dum1)" = 2 ]'
+WHY="log: $(tail -n +"$((N1 + 1))" "$L1" | grep -F rp_filter)"
+check "vmac rp_filter: one info line says what changed and why" \
+	eval '[ "$(tail -n +"$((N1 + 1))" "$L1" | grep -c "net.ipv4.conf.all.rp_filter 2 -> 0, as a Backup.s IPv4 macvlan has no address")" = 1 ]'
+stop_node "$D2"
+WHY="d2 '$(rpfs "$D2")', want '$RPF_BEFORE'; dum1 $(rpf "$D2" dum1)"
+check "vmac rp_filter: SIGTERM restores the original values" \
+	within 3 eval '[ "$(rpfs "$D2")" = "$RPF_BEFORE" ] && no_if "$D2" vrrp.51 &&
+		[ "$(rpf "$D2" dum1)" = 2 ]'
+# a crash leaves the values (same filtering, all. at 0); the next run sees
+# all.rp_filter 0, changes nothing, so must give nothing "back" either
+vl_dd_kill9 "$D1"
+VL_DPID[$D1]=
+WHY="d1 '$(rpfs "$D1")', want '$RPF_RUN'"
+check "vmac rp_filter: kill -9 leaves the values as set" \
+	eval '[ "$(rpfs "$D1")" = "$RPF_RUN" ]'
+N1=$(cat "$L1" 2>/dev/null | wc -l)
+vl_dd_start "$D1" "$C/d1.conf"
+WHY="d1 $(vl_inst "$D1" VI "['state']")"
+check "vmac rp_filter: restart after the crash: master on vrrp.51" \
+	within 8 eval 'vl_state_is "$D1" VI MASTER && vip_on "$D1" vrrp.51 $V4'
+stop_node "$D1"
+WHY="d1 '$(rpfs "$D1")', want '$RPF_RUN'; log: $(tail -n +"$((N1 + 1))" "$L1" | grep -F rp_filter)"
+check "vmac rp_filter: the run after a crash restores nothing" \
+	eval 'no_if "$D1" vrrp.51 && [ "$(rpfs "$D1")" = "$RPF_RUN" ] &&
+		! tail -n +"$((N1 + 1))" "$L1" | grep -qF rp_filter'
 exit 0
