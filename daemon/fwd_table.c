@@ -76,14 +76,51 @@ static int dest_cmp(const void *a, const void *b)
 	return fwd_dest_cmp(a, b);
 }
 
+/*
+ * sort_items - qsort @n items of @size at @base, unless they are in order
+ * already or in reverse order (then reversed in place; no two are equal).
+ */
+static void sort_items(void *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *))
+{
+	union {
+		struct fwd_entry e;
+		struct fwd_dest d;
+	} tmp;
+	char *b = base;
+	size_t up = 1, down = 1;
+
+	if (n < 2)
+		return;
+	/* the lengths of the ascending and of the descending prefix */
+	for (size_t i = 1; i < n && (up == i || down == i); i++) {
+		int r = cmp(b + (i - 1) * size, b + i * size);
+
+		up += up == i && r <= 0;
+		down += down == i && r > 0;
+	}
+	if (up == n)
+		return;
+	if (down == n && size <= sizeof(tmp)) {
+		for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+			memcpy(&tmp, b + i * size, size);
+			memcpy(b + i * size, b + j * size, size);
+			memcpy(b + j * size, &tmp, size);
+		}
+		return;
+	}
+	qsort(base, n, size, cmp);
+}
+
+/* a dump lists the destinations of a service in the order of the kernel's
+ * list: the order we added them (sorted) or its reverse. Checking first
+ * saves sorting 10,000 of them on every reload. */
 void fwd_table_sort(struct fwd_table *t)
 {
-	if (t->n > 1)
-		qsort(t->entries, t->n, sizeof(*t->entries), entry_cmp);
+	sort_items(t->entries, t->n, sizeof(*t->entries), entry_cmp);
 	for (size_t i = 0; i < t->n; i++)
-		if (t->entries[i].n_dests > 1)
-			qsort(t->entries[i].dests, t->entries[i].n_dests,
-			      sizeof(struct fwd_dest), dest_cmp);
+		sort_items(t->entries[i].dests, t->entries[i].n_dests,
+			   sizeof(struct fwd_dest), dest_cmp);
 }
 
 const struct fwd_entry *fwd_table_find(const struct fwd_table *t,

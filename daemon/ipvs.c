@@ -1,11 +1,16 @@
 /*
  * ipvs.c - the IPVS backend of fwd.h over generic netlink: one long-lived
- * socket, the family id resolved once, every change acknowledged
- * (NLM_F_ACK) and matched by sequence number. Changes are packed many per
- * datagram; the kernel handles each message of a datagram in turn and acks
- * each one, failed or not (netlink_rcv_skb), so one failure costs nothing
- * to the others and every result is known. The acks of a batch are read
- * with one recvmmsg.
+ * socket, the family id resolved once, answers matched by sequence number.
+ * Changes are packed many per datagram. The kernel handles the messages of
+ * a datagram in turn, in the sender's own sendmsg (netlink_rcv_skb), and
+ * answers every failed message with its error whether or not it asked for
+ * an ack; so only the last message of a batch asks (NLM_F_ACK). Its ack
+ * comes after the errors of all the others: once it is read, a message
+ * without an error succeeded. One failure costs nothing to the others, and
+ * every result is known without an ack per change (which, for a table of
+ * 10,000 destinations, was 10,000 skbs allocated, queued and read). A lost
+ * answer (receive buffer overrun: ENOBUFS) fails the unanswered messages.
+ * The answers of a batch are read with recvmmsg.
  */
 #include "config.h"
 
@@ -13,6 +18,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,20 +122,22 @@ static int tx(struct ipvs *h, const void *buf, size_t len)
 }
 
 /*
- * Send @len bytes holding @count requests numbered from @first and wait for
- * the ack of each; res[i] = 0 or -errno. Returns 0 or a transport -errno
+ * Send @len bytes holding @count requests numbered from @first, of which
+ * the last asks for an ack, and wait for that ack; res[i] = 0 or -errno.
+ * The earlier requests answer only when they fail, and before the last
+ * one's ack (see the top of the file). Returns 0 or a transport -errno
  * (then the unanswered requests are marked with it).
  */
 static int xfer(struct ipvs *h, const void *buf, size_t len, uint32_t first,
 		size_t count, int *res)
 {
-	size_t acked = 0;
+	bool done = false;
 	int err;
 
 	for (size_t i = 0; i < count; i++)
 		res[i] = 1; /* pending */
 	err = tx(h, buf, len);
-	while (!err && acked < count) {
+	while (!err && !done) {
 		int got = rx_acks(h);
 
 		if (got < 0) {
@@ -150,13 +158,14 @@ static int xfer(struct ipvs *h, const void *buf, size_t len, uint32_t first,
 				    !ipvs_msg_ack(nlh, &e))
 					continue;
 				res[idx] = e;
-				acked++;
+				if (idx == count - 1)
+					done = true;
 			}
 		}
 	}
 	for (size_t i = 0; i < count; i++)
 		if (res[i] == 1)
-			res[i] = err ? err : -EIO;
+			res[i] = done ? 0 : err ? err : -EIO;
 	return err;
 }
 
@@ -271,6 +280,7 @@ static int ipvs_apply(void *p, const struct fwd_op *ops, size_t n, int *res)
 		size_t len = 0, count = 0, idx[BATCH_MSGS];
 		int r[BATCH_MSGS];
 		uint32_t first = h->seq + 1;
+		struct nlmsghdr *last = NULL;
 
 		/* pack; an op that cannot be encoded fails on its own */
 		while (i < n && count < BATCH_MSGS && len < BATCH_BYTES) {
@@ -281,9 +291,14 @@ static int ipvs_apply(void *p, const struct fwd_op *ops, size_t n, int *res)
 				res[i++] = -EINVAL;
 				continue;
 			}
+			/* only the last one asks for an ack (see xfer) */
+			last = (struct nlmsghdr *)(h->tx + len);
+			last->nlmsg_flags &= ~NLM_F_ACK;
 			idx[count++] = i++;
 			len += m;
 		}
+		if (last)
+			last->nlmsg_flags |= NLM_F_ACK;
 		h->seq = first + count - 1;
 		if (count)
 			xfer(h, h->tx, len, first, count, r);

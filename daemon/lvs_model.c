@@ -297,13 +297,14 @@ int lvs_model_dests_unique(const struct cfg_vs *vs)
 	size_t n = vs->n_rss + (vs->has_sorry ? 1 : 0);
 	struct dest_key *k;
 	int unique = 1;
+	size_t i;
 
 	if (n < 2)
 		return 1;
 	k = calloc(n, sizeof(*k));
 	if (!k)
 		return -1;
-	for (size_t i = 0; i < vs->n_rss; i++)
+	for (i = 0; i < vs->n_rss; i++)
 		k[i] = (struct dest_key){ vs->rss[i].addr,
 					  key_port(vs->rss[i].port,
 						   &vs->rss[i].fwd) };
@@ -313,10 +314,14 @@ int lvs_model_dests_unique(const struct cfg_vs *vs)
 			key_port(vs->sorry_port,
 				 vs->sorry_has_fwd ? &vs->sorry_fwd : &vs->fwd)
 		};
-	qsort(k, n, sizeof(*k), key_cmp);
+	/* real servers are usually listed in order: sort only when not */
+	for (i = 1; i < n && key_cmp(&k[i - 1], &k[i]) <= 0; i++)
+		;
+	if (i < n)
+		qsort(k, n, sizeof(*k), key_cmp);
 	/* equal keys collide; so does "the service's port" (sorted first)
 	 * with any other port of the same address, in some service */
-	for (size_t i = 1; i < n && unique; i++)
+	for (i = 1; i < n && unique; i++)
 		if (addr_eq(&k[i - 1].addr, &k[i].addr) &&
 		    (!k[i - 1].port || k[i - 1].port == k[i].port))
 			unique = 0;
@@ -351,9 +356,15 @@ static size_t sort_unique(void *base, size_t n, size_t size,
 	struct sort_ctx ctx = { cmp };
 	struct sort_ref *refs;
 	char *b = base, *copy;
-	size_t out = 0;
+	size_t out = 0, k;
 
 	if (n < 2)
+		return n;
+	/* already in order without equals (real servers listed in order, a
+	 * kernel dump of what we added): the sort would change nothing */
+	for (k = 1; k < n && cmp(b + (k - 1) * size, b + k * size) < 0; k++)
+		;
+	if (k == n)
 		return n;
 	refs = malloc(n * sizeof(*refs));
 	copy = malloc(n * size);

@@ -58,7 +58,8 @@ struct cfg_lex {
 	size_t tok_cap;
 };
 
-static void buf_add(struct lex_buf *b, const char *s, size_t n)
+/* room for @n more bytes and a NUL in @b */
+static void buf_reserve(struct lex_buf *b, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
@@ -72,6 +73,11 @@ static void buf_add(struct lex_buf *b, const char *s, size_t n)
 		b->s = p;
 		b->cap = cap;
 	}
+}
+
+static void buf_add(struct lex_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
@@ -176,8 +182,8 @@ static void replay_glob(struct cfg_lex *lx, const char *path, int level,
 	size_t n = 0;
 
 	if (!e || !e->len) {
-		cfg_msg_at(lx->x, CFG_WARN, loc,
-			   "include '%s' matches no file", pattern);
+		cfg_msg_at(lx->x, CFG_WARN, loc, "include '%s' matches no file",
+			   pattern);
 		return;
 	}
 	for (p = e->data; p < e->data + e->len; p += strlen(p) + 1)
@@ -188,16 +194,14 @@ static void replay_glob(struct cfg_lex *lx, const char *path, int level,
 }
 
 /* Record the matches of @path, NUL-ended, in glob's sorted order. */
-static void record_glob(struct cfg_lex *lx, const char *path,
-			const glob_t *g)
+static void record_glob(struct cfg_lex *lx, const char *path, const glob_t *g)
 {
 	struct lex_buf b = { 0 };
 	size_t i;
 
 	for (i = 0; g && i < g->gl_pathc; i++)
 		buf_add(&b, g->gl_pathv[i], strlen(g->gl_pathv[i]) + 1);
-	cfg_snap_add(lx->x->record, CFG_SNAP_GLOB, path, b.s ? b.s : "",
-		     b.len);
+	cfg_snap_add(lx->x->record, CFG_SNAP_GLOB, path, b.s ? b.s : "", b.len);
 	free(b.s);
 }
 
@@ -395,12 +399,26 @@ static size_t unescape(const char *p, char *out)
 	return 0;
 }
 
+/* the bytes that end a plain run inside a word: the end of the line,
+ * blanks, braces, comments and quotes */
+static const bool word_stop[256] = {
+	['\0'] = true, [' '] = true,  ['\t'] = true, ['\r'] = true,
+	['{'] = true,  ['}'] = true,  ['#'] = true,  ['!'] = true,
+	['"'] = true,  ['\''] = true,
+};
+
 /* Split one line into words: comments, quotes and braces. */
 static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 {
 	const char *p = s;
+	char *w;
 
+	/* a word takes at least one input byte and gives at most that many
+	 * plus its NUL: room for all words at once, written directly (a
+	 * buf_add per byte was most of the parse of a big configuration) */
 	lx->words.len = 0;
+	buf_reserve(&lx->words, 2 * strlen(s) + 1);
+	w = lx->words.s;
 	*ntok = 0;
 	for (;;) {
 		bool quoted = false;
@@ -409,11 +427,11 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 		while (*p == ' ' || *p == '\t' || *p == '\r')
 			p++;
 		if (!*p || *p == '#' || *p == '!')
-			return 0;
-		start = lx->words.len;
+			break;
+		start = (size_t)(w - lx->words.s);
 		if (*p == '{' || *p == '}') {
-			buf_add(&lx->words, p++, 1);
-			buf_add(&lx->words, "", 1);
+			*w++ = *p++;
+			*w++ = '\0';
 			add_tok(lx, start, false, ntok);
 			continue;
 		}
@@ -423,7 +441,9 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 			char q = *p, c;
 
 			if (q != '"' && q != '\'') {
-				buf_add(&lx->words, p++, 1);
+				/* the plain run up to the next special byte */
+				while (!word_stop[(unsigned char)*p])
+					*w++ = *p++;
 				continue;
 			}
 			quoted = true;
@@ -431,7 +451,7 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 				c = *p;
 				if (q == '"' && c == '\\' && p[1])
 					p += unescape(p + 1, &c);
-				buf_add(&lx->words, &c, 1);
+				*w++ = c;
 			}
 			if (*p != q) {
 				cfg_err(lx->x, "unterminated quoted string");
@@ -439,12 +459,22 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 			}
 			p++;
 		}
-		buf_add(&lx->words, "", 1);
+		*w++ = '\0';
 		add_tok(lx, start, quoted, ntok);
 	}
+	lx->words.len = (size_t)(w - lx->words.s);
+	return 0;
 }
 
 /* ---- lines ------------------------------------------------------------- */
+
+/* @s after its leading blanks (a loop: strspn is a call per line) */
+static const char *skip_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
 
 /*
  * Next physical line of the top file, with "\" continuations joined: by a
@@ -461,7 +491,7 @@ static bool read_raw(struct cfg_lex *lx, struct lex_file *f)
 		return false;
 	f->line++;
 	lx->raw_line = f->line; /* a continued line is named by its first */
-	first += strspn(first, " \t");
+	first = skip_blank(first);
 	def = false;
 	if (*first == '$') {
 		size_t n = strcspn(first, "=\n");
@@ -528,11 +558,11 @@ static bool next_expanded(struct cfg_lex *lx)
 		}
 		lx->x->loc.file = f->name;
 		lx->x->loc.line = lx->raw_line;
-		s = lx->raw.s + strspn(lx->raw.s, " \t");
+		s = skip_blank(lx->raw.s);
 		s = conditional(lx, s);
 		if (!s)
 			continue;
-		s += strspn(s, " \t");
+		s = skip_blank(s);
 		if (*s == '$' && try_define(lx, s))
 			continue;
 		lx->exp.len = 0;
@@ -570,15 +600,17 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 		for (i = 0; i < ntok; i++)
 			lx->tok[i] = lx->words.s + (uintptr_t)lx->tok[i];
 		lx->tok[ntok] = NULL;
-		if (!lx->quoted[0] && (!strncmp(lx->tok[0], "~SEQ", 4) ||
-				       !strncmp(lx->tok[0], "~LST", 4))) {
+		if (!lx->quoted[0] && lx->tok[0][0] == '~' &&
+		    (!strncmp(lx->tok[0], "~SEQ", 4) ||
+		     !strncmp(lx->tok[0], "~LST", 4))) {
 			cfg_err(lx->x,
 				"'%.4s' generators are not supported by "
 				"directord yet",
 				lx->tok[0]);
 			continue;
 		}
-		if (!strcmp(lx->tok[0], "include") && !lx->quoted[0]) {
+		if (lx->tok[0][0] == 'i' && !strcmp(lx->tok[0], "include") &&
+		    !lx->quoted[0]) {
 			if (ntok != 2)
 				cfg_err(lx->x, "include takes one file name "
 					       "or pattern");
