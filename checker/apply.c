@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/ssl.h>
 
 #include "evloop.h"
 #include "log.h"
@@ -55,7 +54,7 @@ void chk_engine_clear(struct chk_engine *e)
 	e->n_vss = 0;
 	chk_notify_close(e);
 	if (e->tls)
-		SSL_CTX_free(e->tls);
+		OSSL(SSL_CTX_free)(e->tls);
 	e->tls = NULL;
 	chk_gen_put(e->gen);
 	e->gen = NULL;
@@ -310,7 +309,7 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 	chk_gen_put(old);
 
 	if (e->tls)
-		SSL_CTX_free(e->tls);
+		OSSL(SSL_CTX_free)(e->tls);
 	e->tls = NULL;
 	/* OpenSSL's first context costs megabytes: only for SSL_GET */
 	if (apply_uses_tls(c)) {

@@ -12,8 +12,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 #include "checker/genhash.h"
 #include "checker/http_parse.h"
@@ -156,12 +154,14 @@ static int gh_connect(const struct gh_opts *o)
 static ssize_t gh_io(int fd, SSL *ssl, void *buf, size_t n, bool wr)
 {
 	if (ssl) {
-		int r = wr ? SSL_write(ssl, buf, (int)n) :
-			     SSL_read(ssl, buf, (int)n);
+		int r = wr ? OSSL(SSL_write)(ssl, buf, (int)n) :
+			     OSSL(SSL_read)(ssl, buf, (int)n);
 
 		if (r > 0)
 			return r;
-		return SSL_get_error(ssl, r) == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+		return OSSL(SSL_get_error)(ssl, r) == SSL_ERROR_ZERO_RETURN ?
+			       0 :
+			       -1;
 	}
 	return wr ? send(fd, buf, n, MSG_NOSIGNAL) : recv(fd, buf, n, 0);
 }
@@ -214,6 +214,15 @@ static int gh_fetch(const struct gh_opts *o, int fd, SSL *ssl)
 	return 0;
 }
 
+/* libssl may not be loaded: nothing to call for NULL */
+static void gh_tls_free(SSL *ssl, SSL_CTX *ctx)
+{
+	if (ssl)
+		OSSL(SSL_free)(ssl);
+	if (ctx)
+		OSSL(SSL_CTX_free)(ctx);
+}
+
 int chk_genhash_main(int argc, char **argv)
 {
 	struct gh_opts o;
@@ -234,22 +243,23 @@ int chk_genhash_main(int argc, char **argv)
 	}
 	if (o.tls) {
 		ctx = chk_tls_ctx_new(NULL, err, sizeof(err));
-		ssl = ctx ? SSL_new(ctx) : NULL;
-		if (!ssl || SSL_set_fd(ssl, fd) != 1 ||
-		    (o.vhost && SSL_set_tlsext_host_name(ssl, o.vhost) != 1) ||
-		    SSL_connect(ssl) != 1) {
+		ssl = ctx ? OSSL(SSL_new)(ctx) : NULL;
+		if (!ssl || OSSL(SSL_set_fd)(ssl, fd) != 1 ||
+		    (o.vhost &&
+		     OSSL(SSL_ctrl)(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+				    TLSEXT_NAMETYPE_host_name,
+				    (void *)o.vhost) != 1) ||
+		    OSSL(SSL_connect)(ssl) != 1) {
 			fprintf(stderr, "genhash: TLS handshake failed: %s\n",
 				ssl ? chk_tls_error(ssl, -1, err, sizeof(err)) :
 				      err);
-			SSL_free(ssl);
-			SSL_CTX_free(ctx);
+			gh_tls_free(ssl, ctx);
 			close(fd);
 			return 1;
 		}
 	}
 	rc = gh_fetch(&o, fd, ssl);
-	SSL_free(ssl);
-	SSL_CTX_free(ctx);
+	gh_tls_free(ssl, ctx);
 	close(fd);
 	return rc;
 }

@@ -72,7 +72,9 @@ static enum chk_verdict http_begin(struct chk_probe *p)
 	st->url = &p->cc->urls[p->url_idx];
 	if (chk_http_resp_init(&st->resp, st->url->has_digest,
 			       CHK_HTTP_BODY_CAP) < 0)
-		return chk_probe_fail(p, "out of memory");
+		return chk_probe_fail(p, "%s",
+				      st->resp.err[0] ? st->resp.err :
+							"out of memory");
 	vh = st->url->virtualhost ? st->url->virtualhost :
 	     p->cc->virtualhost	  ? p->cc->virtualhost :
 				    p->vs->virtualhost;

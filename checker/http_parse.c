@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <openssl/evp.h>
 
 #include "checker/http_parse.h"
+#include "checker/tls.h"
+
+#define HP_HDR_FIRST 256 /* a typical status line and headers fit */
 
 enum {
 	HP_HEAD,
@@ -56,22 +58,24 @@ int chk_http_resp_init(struct chk_http_resp *r, bool want_digest, uint64_t cap)
 	r->state = HP_HEAD;
 	r->cap = cap;
 	r->want_digest = want_digest;
-	r->hdr_cap = 512;
-	r->hdr = malloc(r->hdr_cap);
-	if (!r->hdr)
-		return -1;
-	r->hdr[0] = '\0';
+	/* the header buffer comes with the first byte: most of a probe's life
+	 * is waiting for it, and thousands wait at once */
 	if (!want_digest)
 		return 0;
-	r->md = EVP_MD_CTX_new();
-	if (!r->md || EVP_DigestInit_ex(r->md, EVP_md5(), NULL) != 1)
+	/* libcrypto is loaded on the first digest asked for */
+	if (chk_ossl_load(false, r->err, sizeof(r->err)) < 0)
+		return -1;
+	r->md = OSSL(EVP_MD_CTX_new)();
+	if (!r->md ||
+	    OSSL(EVP_DigestInit_ex)(r->md, OSSL(EVP_md5)(), NULL) != 1)
 		return -1;
 	return 0;
 }
 
 void chk_http_resp_free(struct chk_http_resp *r)
 {
-	EVP_MD_CTX_free(r->md);
+	if (r->md)
+		OSSL(EVP_MD_CTX_free)(r->md);
 	r->md = NULL;
 	free(r->hdr);
 	r->hdr = NULL;
@@ -178,7 +182,7 @@ static enum chk_http_st hp_body(struct chk_http_resp *r, const uint8_t *d,
 		r->state = HP_DONE;
 		return CHK_HTTP_DONE;
 	}
-	if (r->md && n && EVP_DigestUpdate(r->md, d, n) != 1)
+	if (r->md && n && OSSL(EVP_DigestUpdate)(r->md, d, n) != 1)
 		return hp_err(r, "digest failed");
 	r->body_len += n;
 	return CHK_HTTP_MORE;
@@ -286,12 +290,13 @@ enum chk_http_st chk_http_feed(struct chk_http_resp *r, const uint8_t *d,
 		if (r->hdr_len >= CHK_HTTP_HDR_MAX)
 			return hp_err(r, "HTTP headers too large");
 		if (r->hdr_len + 2 > r->hdr_cap) {
-			char *nh = realloc(r->hdr, r->hdr_cap * 2);
+			size_t cap = r->hdr_cap ? r->hdr_cap * 2 : HP_HDR_FIRST;
+			char *nh = realloc(r->hdr, cap);
 
 			if (!nh)
 				return hp_err(r, "out of memory");
 			r->hdr = nh;
-			r->hdr_cap *= 2;
+			r->hdr_cap = cap;
 		}
 		r->hdr[r->hdr_len++] = (char)d[i];
 		r->hdr[r->hdr_len] = '\0';
@@ -333,7 +338,8 @@ void chk_http_digest(struct chk_http_resp *r, char out[33])
 	unsigned int len = 0, i;
 
 	out[0] = '\0';
-	if (!r->md || EVP_DigestFinal_ex(r->md, md, &len) != 1 || len != 16)
+	if (!r->md || OSSL(EVP_DigestFinal_ex)(r->md, md, &len) != 1 ||
+	    len != 16)
 		return;
 	for (i = 0; i < len; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);

@@ -21,7 +21,8 @@ typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 struct chk_http_resp {
 	int state;
-	char *hdr; /* status line and headers, NUL-terminated */
+	char *hdr; /* status line and headers, NUL-terminated; NULL until
+		    * the first byte */
 	size_t hdr_len, hdr_cap;
 	int status;
 	bool chunked;
@@ -69,7 +70,8 @@ const char *chk_http_host(char *buf, size_t len, const char *vhost,
  * @r: the parser
  * @want_digest: compute the MD5 of the body (a body over @cap then fails)
  * @cap: the largest body read
- * Returns 0, or -1 on allocation failure.
+ * Returns 0, or -1 on allocation failure or when libcrypto cannot be loaded
+ * for the digest (@r->err then says why).
  */
 int chk_http_resp_init(struct chk_http_resp *r, bool want_digest, uint64_t cap);
 

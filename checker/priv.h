@@ -24,9 +24,20 @@ int chk_priv_need(const struct cfg *c, const char *user, int icmp_ok, char *why,
 
 /**
  * chk_priv_drop - become the script user (or nobody) unless the current
- * configuration needs root; logs the decision.
+ * configuration needs root; logs the decision. Uses the credentials given
+ * to chk_priv_preset when they are for that user, else the user and group
+ * databases.
  */
 void chk_priv_drop(struct chk_engine *e);
+
+/**
+ * chk_priv_preset - adopt credentials that chk_priv_resolve wrote, so
+ * chk_priv_drop needs no user database lookup: in the exec'd checker that
+ * would load the NSS modules (and their libraries) for one call.
+ * @s: "USER:UID:GID:G1,G2,..." as chk_priv_resolve wrote it
+ * Returns 0, or -1 when @s is malformed (nothing adopted).
+ */
+int chk_priv_preset(const char *s);
 
 /**
  * chk_priv_check - after a reload: warn when the new configuration needs

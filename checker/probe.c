@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <openssl/ssl.h>
 
 #include "evloop.h"
 #include "checker/probe.h"
+#include "checker/tls.h"
 
 static const struct chk_proto *probe_proto(enum cfg_check_type t)
 {
@@ -87,7 +87,7 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 	p->phase = CHK_PH_DONE;
 	chk_tmr_cancel(&p->eng->tqs, &p->deadline);
 	if (p->ssl) {
-		SSL_free(p->ssl);
+		OSSL(SSL_free)(p->ssl);
 		p->ssl = NULL;
 	}
 	if (p->fd >= 0) {

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "cfg_snap.h"
@@ -266,4 +268,101 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	chk_tqs_free(&e.tqs);
 	ev_loop_free(e.loop);
 	return proc_exit_code;
+}
+
+/* exec_num - a decimal argument of chk_exec_main in [0, max]; -1 if not. */
+static long long exec_num(const char *s, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+/* exec_arg - the value of "@key=value" in @arg, or NULL */
+static const char *exec_arg(const char *arg, const char *key)
+{
+	size_t n = strlen(key);
+
+	return strncmp(arg, key, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
+}
+
+void chk_exec_main(int argc, char **argv)
+{
+	struct cfg_diag diag = { 0 };
+	long long gen = -1, console = 0, facility = LOG_DAEMON, detail = 0;
+	const char *path = NULL, *id = NULL, *cred = NULL, *v;
+	bool bad = false;
+	char buf[1024];
+	struct stat st;
+	struct cfg *c;
+	size_t i;
+	int a, rc;
+
+	/* execve of /proc/self/exe named the process "exe"; keep the name
+	 * the forked children have (pgrep, top) */
+	prctl(PR_SET_NAME, "directord", 0, 0, 0);
+	for (a = 2; a < argc; a++) {
+		if ((v = exec_arg(argv[a], "gen")))
+			bad |= (gen = exec_num(v, UINT32_MAX)) < 0;
+		else if ((v = exec_arg(argv[a], "console")))
+			bad |= (console = exec_num(v, 1)) < 0;
+		else if ((v = exec_arg(argv[a], "facility")))
+			bad |= (facility = exec_num(v, INT32_MAX)) < 0;
+		else if ((v = exec_arg(argv[a], "detail")))
+			bad |= (detail = exec_num(v, 1)) < 0;
+		else if ((v = exec_arg(argv[a], "config")))
+			path = v;
+		else if ((v = exec_arg(argv[a], "id")))
+			id = v;
+		else if ((v = exec_arg(argv[a], "cred")))
+			cred = v;
+		else
+			bad = true;
+	}
+	if (bad || gen < 0 || !path) {
+		fprintf(stderr, "directord: %s is for core's own use\n",
+			CHK_EXEC_ROLE);
+		_exit(2);
+	}
+	log_init("directord-checker", console, (int)facility, detail);
+	/* both descriptors must come from core: a socket and a memory file */
+	if (fstat(CHK_EXEC_IPC_FD, &st) < 0 || !S_ISSOCK(st.st_mode) ||
+	    fstat(CHK_EXEC_SNAP_FD, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_err("checker: started without core's channel and "
+			"configuration snapshot on descriptors %d and %d",
+			CHK_EXEC_IPC_FD, CHK_EXEC_SNAP_FD);
+		_exit(1);
+	}
+	/* scripts started later inherit neither */
+	if (fcntl(CHK_EXEC_IPC_FD, F_SETFD, FD_CLOEXEC) < 0) {
+		log_err("checker: IPC descriptor: %s", strerror(errno));
+		_exit(1);
+	}
+	if (cred && chk_priv_preset(cred) < 0)
+		log_warn("checker: malformed credentials from core; looking "
+			 "the user up");
+	c = cfg_load_snapfd(path, id, CHK_EXEC_SNAP_FD, &diag);
+	close(CHK_EXEC_SNAP_FD);
+	if (!c) {
+		/* core validated these very bytes: only a lack of memory or a
+		 * broken snapshot gets here; core restarts the process */
+		for (i = 0; i < diag.n_msgs; i++)
+			if (diag.msgs[i].sev == CFG_ERR)
+				log_err("checker: generation %lld: %s", gen,
+					cfg_diag_fmt(&diag.msgs[i], buf,
+						     sizeof(buf)));
+		cfg_diag_free(&diag);
+		_exit(1);
+	}
+	/* warnings were core's to log, once */
+	cfg_diag_free(&diag);
+	rc = chk_proc_run(c, (uint32_t)gen, CHK_EXEC_IPC_FD);
+	/* ends as the forked process does: no atexit handlers */
+	fflush(NULL);
+	_exit(rc);
 }

@@ -2,16 +2,19 @@
  * stream.c - the stream (TCP, optionally TLS) probe driver: non-blocking
  * connect, TLS handshake, write the request, feed replies to the protocol.
  * One deadline (connect_timeout) bounds the whole exchange, so a server
- * that accepts and stays silent or drips bytes is caught.
+ * that accepts and stays silent or drips bytes is caught. The socket is
+ * watched edge-triggered for input and output from the start, so a probe
+ * costs one epoll_ctl however many steps it takes: every step runs until
+ * the socket says EAGAIN (or OpenSSL says WANT_READ/WANT_WRITE), after
+ * which the next edge comes by itself.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 #include "evloop.h"
 #include "checker/probe.h"
@@ -19,6 +22,7 @@
 
 #define STREAM_RBUF 16384
 #define STREAM_READS_PER_EVENT 8
+#define STREAM_EVENTS (EPOLLIN | EPOLLOUT | EPOLLET)
 
 static const char *stream_errstr(int err)
 {
@@ -63,15 +67,6 @@ static void stream_timeout(void *arg)
 	chk_probe_finish(p, CHK_V_FAIL);
 }
 
-static void stream_want(struct chk_probe *p)
-{
-	uint32_t ev = EPOLLIN;
-
-	if (p->out_off < p->out_len)
-		ev |= EPOLLOUT;
-	ev_fd_mod(p->eng->loop, p->fd, ev);
-}
-
 /* returns false when the probe has finished */
 static bool stream_flush(struct chk_probe *p)
 {
@@ -80,11 +75,12 @@ static bool stream_flush(struct chk_probe *p)
 		ssize_t w;
 
 		if (p->ssl) {
-			ERR_clear_error();
-			int r = SSL_write(p->ssl, p->out + p->out_off, (int)n);
+			OSSL(ERR_clear_error)();
+			int r = OSSL(SSL_write)(p->ssl, p->out + p->out_off,
+						(int)n);
 
 			if (r <= 0) {
-				int e = SSL_get_error(p->ssl, r);
+				int e = OSSL(SSL_get_error)(p->ssl, r);
 				char buf[96];
 
 				if (e == SSL_ERROR_WANT_WRITE ||
@@ -110,10 +106,19 @@ static bool stream_flush(struct chk_probe *p)
 		}
 		p->out_off += (size_t)w;
 	}
+	/* sent: the request need not wait with the probe for the answer */
+	free(p->out);
+	p->out = NULL;
+	p->out_len = p->out_off = 0;
 	return true;
 }
 
-static void stream_begin(struct chk_probe *p)
+static void stream_read(struct chk_probe *p);
+
+/* stream_begin - connected (and TLS done): hand over to the protocol.
+ * @readable: the edge that got here also reported input (a banner sent
+ *            at once): read it now, no other edge will come for it */
+static void stream_begin(struct chk_probe *p, bool readable)
 {
 	enum chk_verdict v = p->proto->begin(p);
 
@@ -122,8 +127,10 @@ static void stream_begin(struct chk_probe *p)
 		return;
 	}
 	p->phase = CHK_PH_IO;
-	if (stream_flush(p))
-		stream_want(p);
+	/* a short write waits for the output edge; the answer for the
+	 * input edge */
+	if (stream_flush(p) && readable)
+		stream_read(p);
 }
 
 static void stream_eof(struct chk_probe *p)
@@ -142,24 +149,32 @@ static void stream_read(struct chk_probe *p)
 	uint8_t buf[STREAM_RBUF];
 	int i;
 
-	for (i = 0; i < STREAM_READS_PER_EVENT; i++) {
+	for (i = 0;; i++) {
 		ssize_t n;
 
+		/* plain sockets: let other probes run, re-arming reports the
+		 * data still waiting as a new edge; OpenSSL may hold data the
+		 * socket no longer shows, so TLS reads on until WANT_READ (the
+		 * parser's cap ends a long answer) */
+		if (i == STREAM_READS_PER_EVENT && !p->ssl) {
+			if (ev_fd_mod(p->eng->loop, p->fd, STREAM_EVENTS) < 0) {
+				chk_probe_fail(p, "epoll: %s", strerror(errno));
+				chk_probe_finish(p, CHK_V_FAIL);
+			}
+			return;
+		}
+
 		if (p->ssl) {
-			ERR_clear_error();
-			int r = SSL_read(p->ssl, buf, sizeof(buf));
+			OSSL(ERR_clear_error)();
+			int r = OSSL(SSL_read)(p->ssl, buf, sizeof(buf));
 
 			if (r <= 0) {
-				int e = SSL_get_error(p->ssl, r);
+				int e = OSSL(SSL_get_error)(p->ssl, r);
 				char eb[96];
 
-				if (e == SSL_ERROR_WANT_READ)
+				if (e == SSL_ERROR_WANT_READ ||
+				    e == SSL_ERROR_WANT_WRITE)
 					return;
-				if (e == SSL_ERROR_WANT_WRITE) {
-					ev_fd_mod(p->eng->loop, p->fd,
-						  EPOLLIN | EPOLLOUT);
-					return;
-				}
 				if (e == SSL_ERROR_ZERO_RETURN ||
 				    (e == SSL_ERROR_SYSCALL && errno == 0)) {
 					stream_eof(p);
@@ -196,11 +211,8 @@ static void stream_read(struct chk_probe *p)
 			return;
 		}
 		/* the protocol may have queued an answer (SMTP) */
-		if (p->out_off < p->out_len) {
-			if (!stream_flush(p))
-				return;
-			stream_want(p);
-		}
+		if (p->out_off < p->out_len && !stream_flush(p))
+			return;
 	}
 }
 
@@ -209,21 +221,16 @@ static void stream_tls(struct chk_probe *p)
 	int r, e;
 	char buf[96];
 
-	ERR_clear_error();
-	r = SSL_do_handshake(p->ssl);
+	OSSL(ERR_clear_error)();
+	r = OSSL(SSL_do_handshake)(p->ssl);
 	if (r == 1) {
-		stream_begin(p);
+		/* OpenSSL may hold records read with the handshake */
+		stream_begin(p, true);
 		return;
 	}
-	e = SSL_get_error(p->ssl, r);
-	if (e == SSL_ERROR_WANT_READ) {
-		ev_fd_mod(p->eng->loop, p->fd, EPOLLIN);
+	e = OSSL(SSL_get_error)(p->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
 		return;
-	}
-	if (e == SSL_ERROR_WANT_WRITE) {
-		ev_fd_mod(p->eng->loop, p->fd, EPOLLOUT);
-		return;
-	}
 	chk_probe_fail(p, "TLS handshake error: %s",
 		       chk_tls_error(p->ssl, r, buf, sizeof(buf)));
 	chk_probe_finish(p, CHK_V_FAIL);
@@ -251,15 +258,17 @@ static void stream_tls_start(struct chk_probe *p)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	p->ssl = SSL_new(p->eng->tls);
-	if (!p->ssl || SSL_set_fd(p->ssl, p->fd) != 1 ||
-	    (sni && SSL_set_tlsext_host_name(p->ssl, sni) != 1)) {
-		ERR_clear_error();
+	p->ssl = OSSL(SSL_new)(p->eng->tls);
+	if (!p->ssl || OSSL(SSL_set_fd)(p->ssl, p->fd) != 1 ||
+	    (sni &&
+	     OSSL(SSL_ctrl)(p->ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+			    TLSEXT_NAMETYPE_host_name, (void *)sni) != 1)) {
+		OSSL(ERR_clear_error)();
 		chk_probe_fail(p, "TLS setup failed");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	SSL_set_connect_state(p->ssl);
+	OSSL(SSL_set_connect_state)(p->ssl);
 	p->phase = CHK_PH_TLS;
 	stream_tls(p);
 }
@@ -269,6 +278,9 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	/* not writable and no error: not connected yet */
+	if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+		return;
 	/* a failed connect always raises EPOLLERR: only then ask why */
 	if ((events & (EPOLLERR | EPOLLHUP)) &&
 	    getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
@@ -281,7 +293,8 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 	if (p->proto->tls)
 		stream_tls_start(p);
 	else
-		stream_begin(p);
+		stream_begin(p,
+			     (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0);
 }
 
 static void stream_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
@@ -298,12 +311,12 @@ static void stream_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 		stream_tls(p);
 		return;
 	case CHK_PH_IO:
-		if ((events & EPOLLOUT) && p->out_off < p->out_len) {
-			if (!stream_flush(p))
-				return;
-			stream_want(p);
-		}
-		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		if ((events & EPOLLOUT) && p->out_off < p->out_len &&
+		    !stream_flush(p))
+			return;
+		/* TLS may need the output edge to go on reading */
+		if (events & (EPOLLIN | EPOLLHUP | EPOLLERR) ||
+		    (p->ssl && (events & EPOLLOUT)))
 			stream_read(p);
 		return;
 	case CHK_PH_DONE:
@@ -333,7 +346,7 @@ void chk_stream_start(struct chk_probe *p)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	chk_probe_watch(p, EPOLLOUT, stream_io, tmo, stream_timeout);
+	chk_probe_watch(p, STREAM_EVENTS, stream_io, tmo, stream_timeout);
 }
 
 static enum chk_verdict tcp_begin(struct chk_probe *p)

@@ -1,12 +1,83 @@
-/* tls.c - OpenSSL client context for SSL_GET and genhash. */
+/*
+ * tls.c - OpenSSL loaded on first use, and the client context for SSL_GET
+ * and genhash.
+ */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "checker/tls.h"
+
+#define TLS_STR(x) #x
+#define TLS_XSTR(x) TLS_STR(x)
+/* the ABI the headers describe: libssl.so.3 for OpenSSL 3 */
+#define TLS_SONAME(lib) lib ".so." TLS_XSTR(OPENSSL_VERSION_MAJOR)
+
+struct chk_ossl chk_ossl;
+
+/* tls_open - dlopen @name and resolve @n names into @fns. */
+static int tls_open(const char *name, const char *const *names, void **fns,
+		    size_t n, char *err, size_t errlen)
+{
+	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	size_t i;
+
+	if (!h) {
+		snprintf(err, errlen, "cannot load %s: %s", name, dlerror());
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		fns[i] = dlsym(h, names[i]);
+		if (!fns[i]) {
+			snprintf(err, errlen, "%s: no %s", name, names[i]);
+			/* unusable: leave the table empty, keep the handle
+			 * (other users of the library may hold it) */
+			memset(fns, 0, n * sizeof(*fns));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#define TLS_NAME(f) #f,
+#define TLS_ADDR(f) (void *)0,
+/* through memcpy: ISO C has no object-to-function pointer conversion */
+#define TLS_SET(f)                                        \
+	memcpy(&chk_ossl.f, &fns[i], sizeof(chk_ossl.f)); \
+	i++;
+
+int chk_ossl_load(bool tls, char *err, size_t errlen)
+{
+	static const char *const crypto_names[] = { CHK_OSSL_CRYPTO(TLS_NAME) };
+	static const char *const ssl_names[] = { CHK_OSSL_SSL(TLS_NAME) };
+	void *crypto[sizeof(crypto_names) / sizeof(crypto_names[0])] = {
+		CHK_OSSL_CRYPTO(TLS_ADDR)
+	};
+	void *ssl[sizeof(ssl_names) / sizeof(ssl_names[0])] = { CHK_OSSL_SSL(
+		TLS_ADDR) };
+	void **fns;
+	size_t i;
+
+	if (!chk_ossl.EVP_md5) {
+		if (tls_open(TLS_SONAME("libcrypto"), crypto_names, crypto,
+			     sizeof(crypto) / sizeof(crypto[0]), err,
+			     errlen) < 0)
+			return -1;
+		fns = crypto;
+		i = 0;
+		CHK_OSSL_CRYPTO(TLS_SET)
+	}
+	if (!tls || chk_ossl.SSL_new)
+		return 0;
+	if (tls_open(TLS_SONAME("libssl"), ssl_names, ssl,
+		     sizeof(ssl) / sizeof(ssl[0]), err, errlen) < 0)
+		return -1;
+	fns = ssl;
+	i = 0;
+	CHK_OSSL_SSL(TLS_SET)
+	return 0;
+}
 
 static int tls_password_cb(char *buf, int size, int rwflag, void *u)
 {
@@ -23,55 +94,60 @@ static int tls_password_cb(char *buf, int size, int rwflag, void *u)
 static SSL_CTX *tls_fail(SSL_CTX *ctx, const char *what, const char *file,
 			 char *err, size_t errlen)
 {
-	unsigned long e = ERR_get_error();
+	unsigned long e = OSSL(ERR_get_error)();
 
 	snprintf(err, errlen, "%s %s: %s", what, file ? file : "",
-		 e ? ERR_reason_error_string(e) : "failed");
-	ERR_clear_error();
-	SSL_CTX_free(ctx);
+		 e ? OSSL(ERR_reason_error_string)(e) : "failed");
+	OSSL(ERR_clear_error)();
+	OSSL(SSL_CTX_free)(ctx);
 	return NULL;
 }
 
 SSL_CTX *chk_tls_ctx_new(const struct cfg_global *g, char *err, size_t errlen)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX *ctx;
 
+	if (chk_ossl_load(true, err, errlen) < 0)
+		return NULL;
+	ctx = OSSL(SSL_CTX_new)(OSSL(TLS_client_method)());
 	if (!ctx)
 		return tls_fail(NULL, "SSL_CTX_new", NULL, err, errlen);
 	/* servers that close without close_notify end the body (HTTP/1.0) */
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	OSSL(SSL_CTX_set_options)(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	OSSL(SSL_CTX_set_verify)(ctx, SSL_VERIFY_NONE, NULL);
 	if (!g)
 		return ctx;
 	if (g->ssl_password) {
-		SSL_CTX_set_default_passwd_cb(ctx, tls_password_cb);
-		SSL_CTX_set_default_passwd_cb_userdata(ctx, g->ssl_password);
+		OSSL(SSL_CTX_set_default_passwd_cb)(ctx, tls_password_cb);
+		OSSL(SSL_CTX_set_default_passwd_cb_userdata)
+		(ctx, g->ssl_password);
 	}
 	if (g->ssl_ca) {
-		if (SSL_CTX_load_verify_locations(ctx, g->ssl_ca, NULL) != 1)
+		if (OSSL(SSL_CTX_load_verify_locations)(ctx, g->ssl_ca, NULL) !=
+		    1)
 			return tls_fail(ctx, "CA file", g->ssl_ca, err, errlen);
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		OSSL(SSL_CTX_set_verify)(ctx, SSL_VERIFY_PEER, NULL);
 	}
 	if (g->ssl_cert &&
-	    SSL_CTX_use_certificate_chain_file(ctx, g->ssl_cert) != 1)
+	    OSSL(SSL_CTX_use_certificate_chain_file)(ctx, g->ssl_cert) != 1)
 		return tls_fail(ctx, "certificate", g->ssl_cert, err, errlen);
-	if (g->ssl_key &&
-	    SSL_CTX_use_PrivateKey_file(ctx, g->ssl_key, SSL_FILETYPE_PEM) != 1)
+	if (g->ssl_key && OSSL(SSL_CTX_use_PrivateKey_file)(
+				  ctx, g->ssl_key, SSL_FILETYPE_PEM) != 1)
 		return tls_fail(ctx, "key", g->ssl_key, err, errlen);
 	return ctx;
 }
 
 const char *chk_tls_error(SSL *ssl, int ret, char *buf, size_t len)
 {
-	int e = SSL_get_error(ssl, ret);
-	unsigned long q = ERR_peek_error();
-	long vr = SSL_get_verify_result(ssl);
+	int e = OSSL(SSL_get_error)(ssl, ret);
+	unsigned long q = OSSL(ERR_peek_error)();
+	long vr = OSSL(SSL_get_verify_result)(ssl);
 
 	if (vr != X509_V_OK) {
 		snprintf(buf, len, "certificate verify failed: %s",
-			 X509_verify_cert_error_string(vr));
+			 OSSL(X509_verify_cert_error_string)(vr));
 	} else if (q) {
-		snprintf(buf, len, "%s", ERR_reason_error_string(q));
+		snprintf(buf, len, "%s", OSSL(ERR_reason_error_string)(q));
 	} else if (e == SSL_ERROR_SYSCALL) {
 		if (errno == ECONNRESET)
 			snprintf(buf, len, "connection reset");
@@ -84,6 +160,6 @@ const char *chk_tls_error(SSL *ssl, int ret, char *buf, size_t len)
 	} else {
 		snprintf(buf, len, "SSL error %d", e);
 	}
-	ERR_clear_error();
+	OSSL(ERR_clear_error)();
 	return buf;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfg_snap.h"
 #include "core.h"
 #include "log.h"
 #include "lvs.h"
@@ -114,8 +115,11 @@ void core_finish_stop(struct core *c)
 /* load_initial - the configuration at start: any error stops directord. */
 static int load_initial(struct core *c)
 {
-	struct cfg_opts co = { .config_id = c->opts.config_id };
+	struct cfg_snap snap = { 0 };
+	struct cfg_opts co = { .config_id = c->opts.config_id,
+			       .record = &snap };
 	struct cfg_diag d = { 0 };
+	int snapfd;
 
 	c->cfg = cfg_load(c->opts.config, &co, &d);
 	log_diag(&d);
@@ -123,8 +127,19 @@ static int load_initial(struct core *c)
 		log_err("%s: configuration refused (%zu errors); not starting",
 			c->opts.config, d.n_errors);
 		cfg_diag_free(&d);
+		cfg_snap_free(&snap);
 		return -1;
 	}
+	/* the bytes just validated, for the checker process to parse */
+	snapfd = cfg_snap_memfd(&snap);
+	if (snapfd < 0)
+		log_warn("cannot seal the configuration (%s): the checker "
+			 "process is forked with core's memory",
+			 strerror(errno));
+	sup_set_snapshot(c, snapfd);
+	if (snapfd >= 0)
+		close(snapfd);
+	cfg_snap_free(&snap);
 	c->generation = 1;
 	reload_result_from_diag(&c->last_reload, &d, true);
 	cfg_diag_free(&d);

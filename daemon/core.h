@@ -93,6 +93,7 @@ struct core {
 	uint64_t start_us;
 	struct cfg *cfg; /* the running configuration */
 	uint32_t generation;
+	int snapfd; /* the sealed snapshot cfg was parsed from, -1 none */
 	/* the previous one, kept until the checker runs the current one, to
 	 * place health it reported in the previous generation */
 	struct cfg *prev_cfg;
@@ -181,7 +182,17 @@ bool sup_wanted(const struct core *c, const struct cfg *cfg,
 		enum core_child_id id);
 
 /**
- * sup_start - fork child @id with the running configuration.
+ * sup_set_snapshot - keep the sealed snapshot of the running configuration
+ * (cfg_snap_memfd) that a checker process started later parses.
+ * @c: the core
+ * @snapfd: the snapshot of c->cfg (a copy is kept; the caller keeps its
+ *          own), or -1 when there is none: checkers are then forked with
+ *          c->cfg in core's memory
+ */
+void sup_set_snapshot(struct core *c, int snapfd);
+
+/**
+ * sup_start - start child @id with the running configuration.
  * Returns 0, or -1 (logged; a restart is scheduled).
  */
 int sup_start(struct core *c, enum core_child_id id);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "cfg.h"
+#include "checker/checker.h"
 #include "core.h"
 #include "log.h"
 
@@ -112,8 +113,12 @@ int main(int argc, char **argv)
 {
 	struct core_opts o;
 	char err[256];
-	int rc = core_opts_parse(argc, argv, &o, err, sizeof(err));
+	int rc;
 
+	/* core started this image as its checker process (supervise.c) */
+	if (argc > 1 && strcmp(argv[1], CHK_EXEC_ROLE) == 0)
+		chk_exec_main(argc, argv);
+	rc = core_opts_parse(argc, argv, &o, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "directord: %s\n", err);
 		return 2;

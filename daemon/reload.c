@@ -158,6 +158,7 @@ int reload_run(struct core *c)
 			 "children (%s): they re-read %s",
 			 strerror(errno), c->opts.config);
 	cfg_snap_free(&snap);
+	sup_set_snapshot(c, snapfd); /* for a checker started later */
 	health_carry(h, c->health, n, c->cfg);
 	old = c->cfg;
 	health_free(c->health);

@@ -1,7 +1,10 @@
 /*
- * supervise.c - fork the vrrp and checker processes (fork without exec, as
- * keepalived), talk to them over SOCK_SEQPACKET pairs, and restart a child
- * that dies with back-off (backoff.c).
+ * supervise.c - start the vrrp and checker processes, talk to them over
+ * SOCK_SEQPACKET pairs, and restart a child that dies with back-off
+ * (backoff.c). vrrp is forked without exec, as keepalived does; the
+ * checker execs a fresh image of the binary and parses the sealed snapshot
+ * of the running configuration, so it does not carry core's heap (the
+ * parsed configuration, the IPVS model, health) in its memory.
  */
 #include "config.h"
 
@@ -24,7 +27,8 @@
 
 #define SUP_MAX_BATCH 64 /* messages read per wake-up */
 #define SUP_MAX_QUEUE 262144 /* messages waiting for a slow child */
-#define SUP_CHILD_FD 3 /* where the child finds its IPC end */
+#define SUP_CHILD_FD CHK_EXEC_IPC_FD /* where the child finds its IPC end */
+#define SUP_SNAP_FD CHK_EXEC_SNAP_FD /* the exec'd checker's snapshot */
 
 void sup_init(struct core *c)
 {
@@ -49,6 +53,24 @@ void sup_init(struct core *c)
 		ch->fd = -1;
 		ch->outq_tail = &ch->outq;
 	}
+	c->snapfd = -1;
+}
+
+void sup_set_snapshot(struct core *c, int snapfd)
+{
+	int fd = -1;
+
+	if (snapfd >= 0) {
+		fd = fcntl(snapfd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			log_warn("configuration snapshot: dup: %s; a checker "
+				 "process started now is forked with core's "
+				 "memory",
+				 strerror(errno));
+	}
+	if (c->snapfd >= 0)
+		close(c->snapfd);
+	c->snapfd = fd;
 }
 
 bool sup_wanted(const struct core *c, const struct cfg *cfg,
@@ -84,27 +106,86 @@ static void close_from(int lowfd)
 		close(fd);
 }
 
+/*
+ * exec_checker - replace the forked copy of core with a fresh image of the
+ * binary running chk_exec_main, on SUP_CHILD_FD and SUP_SNAP_FD.
+ * Returns only when execve failed (errno set).
+ */
+static void exec_checker(const struct core *c)
+{
+	char gen[32], con[16], fac[32], det[16], cred[1024];
+	char *cfg = NULL, *id = NULL, *argv[10];
+	extern char **environ;
+	int n = 0;
+
+	if (asprintf(&cfg, "config=%s", c->opts.config) < 0 ||
+	    (c->opts.config_id &&
+	     asprintf(&id, "id=%s", c->opts.config_id) < 0))
+		return;
+	snprintf(gen, sizeof(gen), "gen=%u", c->generation);
+	snprintf(con, sizeof(con), "console=%d", c->opts.console ? 1 : 0);
+	snprintf(fac, sizeof(fac), "facility=%d", c->opts.facility);
+	snprintf(det, sizeof(det), "detail=%d", c->opts.detail ? 1 : 0);
+	argv[n++] = "directord";
+	argv[n++] = CHK_EXEC_ROLE;
+	argv[n++] = gen;
+	argv[n++] = cfg;
+	argv[n++] = con;
+	argv[n++] = fac;
+	argv[n++] = det;
+	if (id)
+		argv[n++] = id;
+	/* the user database is read here, in the copy of core about to be
+	 * replaced, so the checker does not load NSS modules for it */
+	memcpy(cred, "cred=", 5);
+	if (chk_priv_resolve(c->cfg, cred + 5, sizeof(cred) - 5) == 0)
+		argv[n++] = cred;
+	argv[n] = NULL;
+	/* the running binary even if the file was replaced since: its IPC
+	 * matches core's */
+	execve("/proc/self/exe", argv, environ);
+}
+
 /* child_main - never returns: become the child process and run it. */
 static void child_main(struct core *c, struct core_child *ch, int fd)
 {
+	bool exec_it = ch == &c->child[CORE_CHECKER] && c->snapfd >= 0;
+	int snap = -1;
 	sigset_t none;
 	int sig, rc;
 
-	/* die with core; core may already be gone before prctl took effect */
+	/* die with core; core may already be gone before prctl took effect
+	 * (the setting survives execve) */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != c->pid)
 		_exit(1);
-	/* only stdio and the IPC end survive: core's epoll, signalfd, control
-	 * socket and clients, netlink sockets are not the child's business */
+	/* above both fixed slots, so the dup2s below cannot overwrite it */
+	if (exec_it) {
+		snap = fcntl(c->snapfd, F_DUPFD, SUP_SNAP_FD + 1);
+		exec_it = snap >= 0;
+	}
+	/* only stdio and the IPC end (and the snapshot) survive: core's
+	 * epoll, signalfd, control socket and clients, netlink sockets are
+	 * not the child's business */
 	if (fd != SUP_CHILD_FD && dup2(fd, SUP_CHILD_FD) < 0)
 		_exit(1);
-	fcntl(SUP_CHILD_FD, F_SETFD, FD_CLOEXEC);
-	close_from(SUP_CHILD_FD + 1);
+	if (exec_it && dup2(snap, SUP_SNAP_FD) < 0)
+		_exit(1);
+	fcntl(SUP_CHILD_FD, F_SETFD, exec_it ? 0 : FD_CLOEXEC);
+	close_from(exec_it ? SUP_SNAP_FD + 1 : SUP_CHILD_FD + 1);
 	for (sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	log_init(ch->ident, c->opts.console, c->opts.facility, c->opts.detail);
 	log_info("%s process started (generation %u)", ch->name, c->generation);
+	if (exec_it) {
+		exec_checker(c);
+		log_warn("%s process: exec /proc/self/exe: %s; running as a "
+			 "copy of core",
+			 ch->name, strerror(errno));
+		close(SUP_SNAP_FD);
+		fcntl(SUP_CHILD_FD, F_SETFD, FD_CLOEXEC);
+	}
 	rc = ch->run(c->cfg, c->generation, SUP_CHILD_FD);
 	fflush(NULL);
 	_exit(rc);
