@@ -2,43 +2,14 @@
  * tls.c - OpenSSL loaded on first use, and the client context for SSL_GET
  * and genhash.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "checker/tls.h"
-
-#define TLS_STR(x) #x
-#define TLS_XSTR(x) TLS_STR(x)
-/* the ABI the headers describe: libssl.so.3 for OpenSSL 3 */
-#define TLS_SONAME(lib) lib ".so." TLS_XSTR(OPENSSL_VERSION_MAJOR)
+#include "dl.h"
 
 struct chk_ossl chk_ossl;
-
-/* tls_open - dlopen @name and resolve @n names into @fns. */
-static int tls_open(const char *name, const char *const *names, void **fns,
-		    size_t n, char *err, size_t errlen)
-{
-	void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-	size_t i;
-
-	if (!h) {
-		snprintf(err, errlen, "cannot load %s: %s", name, dlerror());
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		fns[i] = dlsym(h, names[i]);
-		if (!fns[i]) {
-			snprintf(err, errlen, "%s: no %s", name, names[i]);
-			/* unusable: leave the table empty, keep the handle
-			 * (other users of the library may hold it) */
-			memset(fns, 0, n * sizeof(*fns));
-			return -1;
-		}
-	}
-	return 0;
-}
 
 #define TLS_NAME(f) #f,
 #define TLS_ADDR(f) (void *)0,
@@ -60,9 +31,9 @@ int chk_ossl_load(bool tls, char *err, size_t errlen)
 	size_t i;
 
 	if (!chk_ossl.EVP_md5) {
-		if (tls_open(TLS_SONAME("libcrypto"), crypto_names, crypto,
-			     sizeof(crypto) / sizeof(crypto[0]), err,
-			     errlen) < 0)
+		if (dl_syms(DL_OSSL_SONAME("libcrypto"), crypto_names, crypto,
+			    sizeof(crypto) / sizeof(crypto[0]), err,
+			    errlen) < 0)
 			return -1;
 		fns = crypto;
 		i = 0;
@@ -70,8 +41,8 @@ int chk_ossl_load(bool tls, char *err, size_t errlen)
 	}
 	if (!tls || chk_ossl.SSL_new)
 		return 0;
-	if (tls_open(TLS_SONAME("libssl"), ssl_names, ssl,
-		     sizeof(ssl) / sizeof(ssl[0]), err, errlen) < 0)
+	if (dl_syms(DL_OSSL_SONAME("libssl"), ssl_names, ssl,
+		    sizeof(ssl) / sizeof(ssl[0]), err, errlen) < 0)
 		return -1;
 	fns = ssl;
 	i = 0;

@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -24,11 +23,9 @@
 #include <openssl/x509.h>
 
 #include "cfg_tls.h"
+#include "dl.h"
 
-#define TLS_STR(x) #x
-#define TLS_XSTR(x) TLS_STR(x)
-/* the ABI the headers describe: libcrypto.so.3 for OpenSSL 3 */
-#define TLS_CRYPTO_SONAME "libcrypto.so." TLS_XSTR(OPENSSL_VERSION_MAJOR)
+#define TLS_CRYPTO_SONAME DL_OSSL_SONAME("libcrypto")
 
 /* larger than any CA bundle; bounds what a typo (a disk image) costs */
 #define TLS_FILE_MAX (16 << 20)
@@ -62,38 +59,18 @@ static bool tls_load(char *why, size_t len)
 	static const char *const names[] = { TLS_FUNCS(TLS_NAME) };
 	static int state; /* 0 not tried, 1 loaded, -1 failed */
 	void *fns[sizeof(names) / sizeof(names[0])];
-	void *h;
-	size_t i;
 
 	if (!state) {
 		state = -1;
-		h = dlopen(TLS_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-		if (!h) {
-			snprintf(tls_load_err, sizeof(tls_load_err),
-				 "cannot load %s: %s", TLS_CRYPTO_SONAME,
-				 dlerror());
-		} else {
-			for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-				fns[i] = dlsym(h, names[i]);
-				if (!fns[i]) {
-					snprintf(tls_load_err,
-						 sizeof(tls_load_err),
-						 "%s: no %s", TLS_CRYPTO_SONAME,
-						 names[i]);
-					break;
-				}
-			}
-			/* through memcpy: ISO C has no object-to-function
-			 * pointer conversion; the handle stays open (libcrypto
-			 * pins itself anyway) */
-			_Static_assert(sizeof(tls) == sizeof(fns),
-				       "one pointer per name");
-			if (i == sizeof(names) / sizeof(names[0])) {
-				memcpy(&tls, fns, sizeof(tls));
-				state = 1;
-			} else {
-				dlclose(h);
-			}
+		/* through memcpy: ISO C has no object-to-function pointer
+		 * conversion */
+		_Static_assert(sizeof(tls) == sizeof(fns),
+			       "one pointer per name");
+		if (dl_syms(TLS_CRYPTO_SONAME, names, fns,
+			    sizeof(names) / sizeof(names[0]), tls_load_err,
+			    sizeof(tls_load_err)) == 0) {
+			memcpy(&tls, fns, sizeof(tls));
+			state = 1;
 		}
 	}
 	if (state < 0)

@@ -46,7 +46,7 @@ target_srcs() {
 	case $1 in
 	vrrp_pkt) echo "$SRC/tests/fuzz/fuzz_vrrp_pkt.c $SRC/vrrp/packet.c $SRC/lib/addr.c" ;;
 	cfg)
-		echo "$SRC/tests/fuzz/fuzz_cfg.c $SRC/lib/addr.c"
+		echo "$SRC/tests/fuzz/fuzz_cfg.c $SRC/lib/addr.c $SRC/lib/dl.c"
 		grep -o 'lib/cfg_[a-z0-9_]*\.c' "$SRC/lib/cfg.inc" | sort -u |
 			sed "s|^|$SRC/|"
 		;;
