@@ -1,15 +1,20 @@
 #!/usr/bin/python3
 """cfgmap.py - map a keepalived-style config pair onto the drill's lab.
 
-usage: cfgmap.py OUTDIR FILE_A [FILE_B] [--break vrid]
+usage: cfgmap.py OUTDIR FILE_A [FILE_B] [--break vrid] [--lab LABDIR]
 
-Writes OUTDIR/dA.conf and OUTDIR/dB.conf (addresses rewritten to the lab's:
+Writes OUTDIR/dA.conf and OUTDIR/dB.conf (with dA.lines, dB.lines: the
+FILE:LINE each line came from; addresses rewritten to the lab's:
 VIPs 192.0.2.100.., real servers 192.0.2.21.., directors 192.0.2.2/.3,
 anything else 203.0.113.x) and OUTDIR/facts.json (what the verdicts need:
-VRRP timing, VIPs, real servers and their check windows). Without FILE_B,
-director B gets FILE_A with state BACKUP and a priority 50 lower.
-Prints one line per mapping; exit 2 with a message naming what is missing
-when the lab cannot build the config.
+VRRP timing, VIPs, real servers, the ports they serve and their check
+windows). Without FILE_B, director B gets FILE_A with state BACKUP and a
+priority 50 lower. Checkers become ones the lab serves (digests of the lab's
+pages, status 200, a lab MISC_CHECK command, the lab's CA in LABDIR/tls;
+see map_checkers) or are refused (SMTP, DNS, UDP, PING).
+Prints one line per mapping or change; exit 2 with a message naming what is
+missing, or the checker and its FILE:LINE, when the lab cannot build the
+config.
 """
 import glob
 import ipaddress
@@ -36,7 +41,7 @@ def tokens(path, depth=0):
     except OSError as e:
         raise LabError(f"cannot read {path}: {e.strerror}")
     out = []
-    for line in text.splitlines():
+    for lineno, line in enumerate(text.splitlines(), 1):
         line = re.sub(r"[#!].*", "", line)
         words = re.findall(r'"[^"]*"|[{}]|[^\s{}]+', line)
         if words[:1] == ["include"] and len(words) == 2:
@@ -46,7 +51,7 @@ def tokens(path, depth=0):
                 out.extend(tokens(inc, depth + 1))
             continue
         if words:
-            out.append(words + ["\n"])
+            out.append((words, f"{path}:{lineno}"))
     return out
 
 
@@ -54,8 +59,7 @@ def parse(path):
     """Tree of [keyword, args, children] nodes."""
     root, stack = [], []
     cur = root
-    for words in tokens(path):
-        words = words[:-1]
+    for words, loc in tokens(path):
         while words:
             if words[0] == "}":
                 if not stack:
@@ -71,7 +75,7 @@ def parse(path):
                         raise LabError(f"{path}: '{{' without a keyword")
                     node = cur[-1]
                 else:
-                    node = [head[0], head[1:], []]
+                    node = [head[0], head[1:], [], loc]
                     cur.append(node)
                 stack.append(cur)
                 cur = node[2]
@@ -82,7 +86,7 @@ def parse(path):
             else:
                 head, words = words, []
             if head:
-                cur.append([head[0], head[1:], None])
+                cur.append([head[0], head[1:], None, loc])
     if stack:
         raise LabError(f"{path}: a block is not closed")
     return root
@@ -222,9 +226,11 @@ def collect(tree, m, fname):
     return ifs.pop()
 
 
-def rewrite(tree, m, me, peer, edits):
-    """Serialize TREE with lab addresses; EDITS(node) may change a node."""
-    out = []
+def rewrite(tree, m, me, peer, edits, notes):
+    """Serialize TREE with lab addresses; EDITS(node) may change a node.
+    Appends to NOTES a line per address given a director's role. Returns
+    the text and, per line of it, the FILE:LINE it came from (or "")."""
+    out, locs = [], []
 
     def addr(tok, role=None):
         if not is_ip(tok):
@@ -234,11 +240,17 @@ def rewrite(tree, m, me, peer, edits):
         return new + ("/" + plen if plen else "")
 
     def emit(nodes, ind):
-        for key, args, kids in nodes:
+        for key, args, kids, loc in nodes:
+            if loc is None:  # made here, already a lab address
+                out.append("\t" * ind + " ".join([key] + args))
+                locs.append("")
+                continue
             edits(key, args)
-            if key in ("unicast_src_ip", "mcast_src_ip"):
-                args = [me]
-            elif key == "bind_to":
+            if key in ("unicast_src_ip", "mcast_src_ip", "bind_to",
+                       "bindto"):
+                if args and args[0] != me:
+                    notes.append(f"mapped {key} {args[0]} -> {me} (at "
+                                 f"{loc}: this director's address)")
                 args = [me] + args[1:]
             else:
                 args = [addr(a) for a in args]
@@ -247,17 +259,155 @@ def rewrite(tree, m, me, peer, edits):
                 if len(kids or []) > 1:
                     raise LabError("unicast_peer lists more than one "
                                    "peer: the lab has two directors")
-                kids = [[peer, [], None]] if kids else kids
+                if kids and kids[0][0] != peer:
+                    notes.append(f"mapped unicast_peer {kids[0][0]} -> "
+                                 f"{peer} (at {kids[0][3]}: the other "
+                                 "director)")
+                kids = [[peer, [], None, None]] if kids else kids
             line = "\t" * ind + " ".join([key] + args)
+            locs.append(loc)
             if kids is None:
                 out.append(line)
             else:
                 out.append(line + " {")
                 emit(kids, ind + 1)
                 out.append("\t" * ind + "}")
+                locs.append("")
 
     emit(tree, 0)
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", locs
+
+# Checkers the lab cannot serve, and why (the real servers run only the
+# drill's HTTP(S) server, drill/rs_server.py, and real-server-down takes a
+# server down by stopping it).
+REFUSED = {
+    "SMTP_CHECK": "the lab's real servers run no SMTP server",
+    "DNS_CHECK": "the lab's real servers run no DNS server",
+    "UDP_CHECK": "the lab's real servers serve TCP only",
+    "PING_CHECK": "real-server-down stops the real server's services, but "
+                  "its kernel would still answer the ping, so the server "
+                  "would never leave the table",
+    "BFD_CHECK": "directord has no BFD",
+    "FILE_CHECK": "directord has no FILE_CHECK",
+}
+SERVED = ("HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK")
+
+
+def page_md5(name):
+    """MD5 of the page drill/rs_server.py serves on real server NAME."""
+    import hashlib
+    return hashlib.md5(f"{name}\n".encode()).hexdigest()
+
+
+def accepts_200(codes):
+    for c in codes:
+        lo, _, hi = c.strip('"').partition("-")
+        try:
+            if int(lo) <= 200 <= int(hi or lo):
+                return True
+        except ValueError:
+            return True  # the daemon will reject it, not the lab
+    return False
+
+
+def map_checkers(tree, m, lab, iface, serve, changes):
+    """Make every checker of TREE one the lab serves, or refuse it.
+
+    Rewrites in place what the lab must change (digests, status codes, MISC
+    commands, SSL files), appends one line per change to CHANGES and records
+    in SERVE (lab IP -> {"plain": ports, "tls": ports, "http": ports}) what
+    each real server must listen on: a port in "tls" serves HTTPS (an
+    SSL_GET checks it), every other one HTTP."""
+
+    def say(msg):
+        if msg not in changes:
+            changes.append(msg)
+
+    for vs in find(tree, "virtual_server"):
+        for rs in find(vs[2], "real_server"):
+            ip = m.map[rs[1][0]]
+            name = f"rs{m.rss.index(ip) + 1}"
+            rport = int(rs[1][1]) if len(rs[1]) > 1 else int(vs[1][1])
+            what = f"real_server {rs[1][0]} {rport}"
+            srv = serve.setdefault(ip, {"plain": set(), "tls": set(),
+                                       "http": set()})
+            srv["plain"].update([int(vs[1][1]), rport])
+            checks = [c for c in rs[2] or []
+                      if c[0] in SERVED or c[0] in REFUSED]
+            for c in checks:
+                at = f"{c[3]} ({what})"
+                if c[0] in REFUSED:
+                    raise LabError(
+                        f"the lab cannot serve {c[0]} at {at}: "
+                        f"{REFUSED[c[0]]}; remove it or replace it with "
+                        "TCP_CHECK or HTTP_GET to drill this config")
+                cip = val(c[2], "connect_ip")
+                if cip and m.map.get(cip.split("/")[0]) not in m.rss:
+                    raise LabError(
+                        f"connect_ip {cip} of {c[0]} at {at} is none of "
+                        "the config's real servers: the lab has no such "
+                        "host")
+                bif = val(c[2], "bind_if")
+                if bif and bif != iface:
+                    raise LabError(
+                        f"bind_if {bif} of {c[0]} at {at}: the lab's "
+                        f"directors have one LAN interface, {iface}")
+                port = int(val(c[2], "connect_port", rport))
+                if c[0] == "SSL_GET":
+                    srv["tls"].add(port)
+                elif c[0] == "HTTP_GET":
+                    srv["http"].add(port)
+                if c[0] != "MISC_CHECK":
+                    srv["plain"].add(port)
+            both = srv["http"] & srv["tls"]
+            if both:
+                raise LabError(
+                    f"{what} at {rs[3]}: port {min(both)} is checked with "
+                    "both HTTP_GET and SSL_GET: a port of the lab speaks "
+                    "one of them")
+            for c in checks:
+                at = f"{c[0]} of {what} at {c[3]}"
+                for u in find(c[2], "url"):
+                    path = val(u[2], "path", "/")
+                    for d in find(u[2], "digest"):
+                        new = page_md5(name)
+                        if d[1] and d[1][0] != new:
+                            say(f"mapped digest {d[1][0]} -> {new} ({at}, "
+                                f"url {path}: the MD5 of the lab's page "
+                                f"'{name}')")
+                            d[1][:] = [new]
+                    for sc in find(u[2], "status_code"):
+                        if not accepts_200(sc[1]):
+                            say(f"mapped status_code {' '.join(sc[1])} -> "
+                                f"200 ({at}, url {path}: the lab answers "
+                                "every path with 200)")
+                            sc[1][:] = ["200"]
+                if c[0] == "MISC_CHECK":
+                    scheme = "https" if rport in srv["tls"] else "http"
+                    url = f"{scheme}://{ip}:{rport}/"
+                    cmd = f"/bin/bash {lab}/misc-check.sh {url}"
+                    for mp in find(c[2], "misc_path"):
+                        say(f"mapped misc_path {' '.join(mp[1])} -> "
+                            f"\"{cmd}\" ({at}: your script is not in the "
+                            "lab; this one passes while the real server "
+                            "answers HTTP)")
+                        mp[1][:] = [f'"{cmd}"']
+                    for usr in find(c[2], "user"):
+                        say(f"dropped user {' '.join(usr[1])} ({at}: the "
+                            "lab's check runs as the default user)")
+                    c[2][:] = [k for k in c[2] if k[0] != "user"]
+    for blk in find(tree, "SSL"):
+        for k in blk[2] or []:
+            if k[0] == "ca":
+                new = f"{lab}/tls/ca.pem"
+                say(f"mapped SSL ca {' '.join(k[1])} -> {new} (at {k[3]}: "
+                    "the CA that signed the lab's server certificates)")
+                k[1][:] = [new]
+            elif k[0] in ("certificate", "key", "password"):
+                say(f"dropped SSL {k[0]} (at {k[3]}: the lab's servers "
+                    "ask for no client certificate)")
+        blk[2][:] = [k for k in blk[2] or []
+                     if k[0] not in ("certificate", "key", "password")]
 
 
 def check_window(vs, rs):
@@ -285,10 +435,9 @@ def check_window(vs, rs):
         ct = num(c[2], "misc_timeout", delay_loop)
     window = delay_loop + (retry + 1) * ct + retry * dbr
     paths = [val(u[2], "path", "/") for u in find(c[2], "url")]
-    ports = [int(p) for p in [val(c[2], "connect_port")] if p]
     return window, {"type": c[0], "delay_loop": delay_loop,
                     "connect_timeout": ct, "retry": retry,
-                    "delay_before_retry": dbr}, (paths, ports)
+                    "delay_before_retry": dbr}, (paths, [])
 
 
 def instance_facts(insts_a, insts_b, glob_a):
@@ -323,6 +472,11 @@ def instance_facts(insts_a, insts_b, glob_a):
 
 def main(argv):
     brk = []
+    lab = "/run/directord-drill/LAB"
+    if "--lab" in argv:
+        i = argv.index("--lab")
+        lab = argv[i + 1]
+        del argv[i:i + 2]
     while "--break" in argv:
         i = argv.index("--break")
         brk.append(argv[i + 1])
@@ -341,7 +495,7 @@ def main(argv):
                        "gives each director one LAN interface")
     ia, ib = find(ta, "vrrp_instance"), find(tb, "vrrp_instance")
     facts = {"iface": iface, "instance": instance_facts(
-        ia, ib, (find(ta, "global_defs") or [[0, 0, []]])[0][2])}
+        ia, ib, (find(ta, "global_defs") or [[0, 0, [], None]])[0][2])}
     if not fb:
         prio = max(1, facts["instance"]["priority"][0] - 50)
         facts["instance"]["priority"][1] = prio
@@ -368,8 +522,15 @@ def main(argv):
         elif key == "virtual_router_id" and "vrid" in brk:
             args[0] = str(vrid_b)
 
-    conf_a = rewrite(ta, m, LAN_A, LAN_B, edits_a)
-    conf_b = rewrite(tb, m, LAN_B, LAN_A, edits_b)
+    serve, changes = {}, []
+    map_checkers(ta, m, lab, iface, serve, changes)
+    if fb:
+        map_checkers(tb, m, lab, iface, serve, changes)
+    notes_a, notes_b = [], []
+    conf_a, locs_a = rewrite(ta, m, LAN_A, LAN_B, edits_a, notes_a)
+    conf_b, locs_b = rewrite(tb, m, LAN_B, LAN_A, edits_b, notes_b)
+    changes[:0] = [f"director A: {n}" for n in notes_a] + [
+        f"director B: {n}" for n in notes_b]
     facts["vips"] = m.vips
     first = [v[0] for b in find(ia[0][2], "virtual_ipaddress")
              for v in b[2] or [] if is_ip(v[0])]
@@ -378,7 +539,6 @@ def main(argv):
                        "has no virtual_ipaddress")
     facts["first_vip"] = m.map[first[0].split("/")[0]]
     facts["virtual_servers"] = []
-    rs_ports = {}
     rs_paths = {}
     for vs in find(ta, "virtual_server"):
         vip, port = m.map[vs[1][0]], int(vs[1][1])
@@ -390,22 +550,37 @@ def main(argv):
             entry["real_servers"].append({
                 "ip": ip, "port": rport, "check": check,
                 "window": window})
-            ports = rs_ports.setdefault(ip, set())
-            ports.update([port, rport] + (extra[1] if extra else []))
             rs_paths.setdefault(ip, set()).update(extra[0] if extra else [])
         facts["virtual_servers"].append(entry)
     facts["real_servers"] = [
-        {"ip": ip, "name": f"rs{n + 1}", "ports": sorted(rs_ports[ip]),
+        {"ip": ip, "name": f"rs{n + 1}",
+         "ports": sorted(serve[ip]["plain"] - serve[ip]["tls"]),
+         "tls_ports": sorted(serve[ip]["tls"]),
          "paths": sorted(rs_paths.get(ip, []))}
         for n, ip in enumerate(m.rss)]
+    # the client speaks what the first service's real servers speak
+    vs0 = facts["virtual_servers"][0]
+    tls = {r["port"] in serve[r["ip"]]["tls"] for r in vs0["real_servers"]}
+    if len(tls) > 1:
+        raise LabError(f"virtual_server {vs0['vip']} {vs0['port']}: some "
+                       "real servers are checked with SSL_GET on its port, "
+                       "some not: the drill's client speaks either HTTPS or "
+                       "HTTP to a service")
+    facts["scheme"] = "https" if tls.pop() else "http"
     facts["mapped"] = m.map
+    facts["changes"] = changes
     os.makedirs(out, exist_ok=True)
     open(os.path.join(out, "dA.conf"), "w").write(conf_a)
     open(os.path.join(out, "dB.conf"), "w").write(conf_b)
+    # dX.lines: line N is where line N of dX.conf came from (for messages)
+    open(os.path.join(out, "dA.lines"), "w").write("\n".join(locs_a) + "\n")
+    open(os.path.join(out, "dB.lines"), "w").write("\n".join(locs_b) + "\n")
     json.dump(facts, open(os.path.join(out, "facts.json"), "w"), indent=1)
     for old, new in m.map.items():
         if old != new:
             print(f"mapped {old} -> {new}")
+    for c in changes:
+        print(c)
     return 0
 
 

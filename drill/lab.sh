@@ -33,7 +33,15 @@ print(f"VIP={q(f['first_vip'])}")
 print(f"VIPS={q(' '.join(f['vips']))}")
 vs = f["virtual_servers"][0]
 print(f"VS_PORT={vs['port']}")
-print(f"RS_DOWN_IP={q(vs['real_servers'][0]['ip'])}")
+print(f"VS_SCHEME={f.get('scheme', 'http')}")
+r0 = vs["real_servers"][0]
+print(f"RS_DOWN_IP={q(r0['ip'])}")
+# the entry real-server-down watches: rs1 in the first service
+print(f"RS_DOWN_ENTRY={q(r0['ip'] + ':' + str(r0['port']))}")
+# every real server of every service: the lab is ready when all are in
+print("RS_ENTRIES=" + q(" ".join(f"{r['ip']}:{r['port']}"
+                                 for v in f["virtual_servers"]
+                                 for r in v["real_servers"])))
 i = f["instance"]
 adv = i["advert_int"]
 
@@ -61,7 +69,7 @@ for r in f["real_servers"]:
     n = r["name"]
     print(f"RS_IP_{n}={q(r['ip'])}")
     print(f"RS_PORTS_{n}={q(' '.join(map(str, r['ports'])))}")
-    print(f"RS_PATHS_{n}={q(' '.join(r['paths']))}")
+    print(f"RS_TLS_PORTS_{n}={q(' '.join(map(str, r.get('tls_ports', []))))}")
     print(f"RS_MAC_{n}=02:dd:00:00:00:{int(r['ip'].split('.')[3]):02x}")
 EOF
 	# shellcheck source=/dev/null
@@ -94,7 +102,7 @@ lab_sysctl() {
 
 lab_up() {
 	local n h
-	mkdir -p "$LAB/pids" "$LAB/www" || return 1
+	mkdir -p "$LAB/pids" || return 1
 	echo "PFX=$PFX" >"$LAB/lab.env"
 	for h in lan client gw dA dB $RS_NAMES; do
 		ip netns add "$PFX$h" || return 1
@@ -133,8 +141,48 @@ lab_up() {
 		lab_link "$n" eth0 "$mac" "$ip/24" &&
 			ip -n "$PFX$n" route add default via 192.0.2.1 || return 1
 		lab_rs_prepare "$n" || return 1
+	done
+	for n in $RS_NAMES; do
 		lab_http_start "$n" || return 1
 	done
+}
+
+# lab_tls_make: when a real server serves HTTPS (an SSL_GET checks it), a
+# CA made now and one certificate it signs for every real server address,
+# in $LAB/tls (the SSL block's ca maps to $LAB/tls/ca.pem). Called before
+# lab_up: the daemons' config test reads the CA.
+lab_tls_make() {
+	local n v san="" t=$LAB/tls
+	for n in $RS_NAMES; do
+		v=RS_TLS_PORTS_$n
+		[ -n "${!v}" ] || continue
+		v=RS_IP_$n
+		san="${san:+$san,}IP:${!v}"
+	done
+	[ -n "$san" ] || return 0
+	command -v openssl >/dev/null || {
+		log "SSL_GET needs openssl to make the lab's certificates"
+		return 1
+	}
+	install -m 0755 -d "$t" || return 1
+	{
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+			-nodes -days 2 -subj "/CN=directord-drill lab CA" \
+			-keyout "$t/ca.key" -out "$t/ca.pem" &&
+			openssl req -new -newkey ec \
+				-pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+				-subj "/CN=directord-drill real server" \
+				-keyout "$t/rs.key" -out "$t/rs.csr" &&
+			printf 'subjectAltName=%s\n' "$san" >"$t/rs.ext" &&
+			openssl x509 -req -in "$t/rs.csr" -CA "$t/ca.pem" \
+				-CAkey "$t/ca.key" -CAcreateserial -days 2 \
+				-extfile "$t/rs.ext" -out "$t/rs.pem"
+	} >"$t/openssl.log" 2>&1 || {
+		log "cannot make the lab's certificates:"
+		sed 's/^/  /' "$t/openssl.log" >&2
+		return 1
+	}
+	chmod 0644 "$t/ca.pem" "$t/rs.pem"
 }
 
 # lab_rs_prepare NAME: make NAME a DR real server for every VIP with
@@ -155,49 +203,50 @@ lab_rs_prepare() {
 	fi
 }
 
-# lab_http_start NAME: HTTP servers on each port NAME needs; the body of
-# every page is NAME, so the client log says who answered.
+# lab_http_start NAME: drill/rs_server.py on each port NAME serves (HTTPS
+# on the ports an SSL_GET checks); every page, whatever the path, is NAME, so
+# the client log says who answered.
 lab_http_start() {
-	local n=$1 p v www=$LAB/www/$1 i
-	mkdir -p "$www"
-	echo "$n" >"$www/index.html"
-	v=RS_PATHS_$n
-	for p in ${!v}; do
-		case $p in */ | "") ;; *)
-			mkdir -p "$www$(dirname "$p")"
-			echo "$n" >"$www$p"
-			;;
-		esac
-	done
+	local n=$1 p v tls i
+	v=RS_TLS_PORTS_$n && tls=" ${!v} "
 	v=RS_PORTS_$n
-	for p in ${!v}; do
-		ip netns exec "$PFX$n" timeout "$LAB_LIFETIME" "$PY" -m http.server \
-			--bind 0.0.0.0 --directory "$www" "$p" \
+	for p in ${!v} ${tls}; do
+		if [[ "$tls" == *" $p "* ]]; then
+			set -- "$LAB/tls/rs.pem" "$LAB/tls/rs.key"
+		else
+			set --
+		fi
+		ip netns exec "$PFX$n" timeout "$LAB_LIFETIME" "$PY" \
+			"$DRILL_DIR/rs_server.py" "$n" "$p" "$@" \
 			>>"$LAB/$n.http.log" 2>&1 &
 		echo $! >"$LAB/pids/$n.http.$p"
 	done
-	for p in ${!v}; do
+	for p in ${!v} ${tls}; do
 		for i in $(seq 100); do
 			nsx "$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" \
 				2>/dev/null && break
 			sleep 0.1
 		done
 		[ "$i" -lt 100 ] || {
-			log "$n: HTTP server on port $p did not start"
+			log "$n: web server on port $p did not start"
 			return 1
 		}
 	done
 }
 
-# lab_http_stop NAME: stop NAME's HTTP servers (by pid).
+# lab_http_stop NAME: stop NAME's web servers (by pid), all at once: the
+# fault is one moment, not one port after another.
 lab_http_stop() {
-	local f pid
+	local f pids=()
 	for f in "$LAB/pids/$1".http.*; do
 		[ -f "$f" ] || continue
-		pid=$(cat "$f")
-		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+		pids+=("$(cat "$f")")
 		rm -f "$f"
 	done
+	[ ${#pids[@]} -gt 0 ] || return 0
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	true
 }
 
 # lab_kill_ns NS: kill every process of namespace NS (all started by the
@@ -301,9 +350,13 @@ dir_reload() {
 
 # dir_clean X: remove what a dead daemon left in the kernel (VIPs, IPVS).
 dir_clean() {
-	local v
+	local v a
 	for v in $VIPS; do
-		ip -n "${PFX}d$1" addr del "$v/32" dev "$IFACE" 2>/dev/null
+		# with the config's prefix length (a VIP may be /24)
+		for a in $(ip -n "${PFX}d$1" -o -4 addr show dev "$IFACE" 2>/dev/null |
+			awk -v v="$v" '{ split($4, p, "/"); if (p[1] == v) print $4 }'); do
+			ip -n "${PFX}d$1" addr del "$a" dev "$IFACE" 2>/dev/null
+		done
 	done
 	nsx "d$1" ipvsadm -C 2>/dev/null
 	true
@@ -375,7 +428,7 @@ cap_stop() {
 
 # client_start SECS FILE: HTTP requests through the VIP every 50 ms.
 client_start() {
-	ip netns exec "${PFX}client" "$PY" "$DRILL_DIR/client.py" "http://$VIP:$VS_PORT/" \
+	ip netns exec "${PFX}client" "$PY" "$DRILL_DIR/client.py" "$VS_SCHEME://$VIP:$VS_PORT/" \
 		"$1" "$2" 2>>"$2.err" &
 	echo $! >"$LAB/pids/client"
 }

@@ -37,23 +37,26 @@ lab_reset() {
 	dir_start "$OTHER"
 	wait_master "$PREF" "$(secs "$(fadd "$MDI_A" 8)")" || return 1
 	LAST_TRANSITION=$(date +%s)
-	for n in $RS_NAMES; do
-		v=RS_IP_$n
-		wait_ipvs "$PREF" "${!v}" present 15 || return 1
+	# every real server of every service (each may wait for a slower
+	# checker, e.g. a MISC_CHECK, of its own)
+	for v in $RS_ENTRIES; do
+		wait_ipvs "$PREF" "$v" present 15 || return 1
 	done
 	DIRTY=0
 }
 
-# wait_ipvs X IP present|absent SECS: wait for real server IP in X's table.
+# wait_ipvs X IP[:PORT] present|absent SECS: wait for real server IP (on
+# PORT) in X's table.
 wait_ipvs() {
-	local end out
+	local end out pat="-r $2:"
+	[[ $2 == *:* ]] && pat="-r $2 "
 	end=$(($(date +%s) + $4))
 	while [ "$(date +%s)" -le $end ]; do
 		# a failed or empty read (an interrupted dump while the table
 		# changes) says nothing: only a table with services counts
 		if out=$(nsx "d$1" ipvsadm -Sn 2>/dev/null) &&
 			grep -q -- "^-A " <<<"$out"; then
-			if grep -q -- "-r $2:" <<<"$out"; then
+			if grep -qF -- "$pat" <<<"$out"; then
 				[ "$3" = present ] && return 0
 			else
 				[ "$3" = absent ] && return 0
@@ -174,21 +177,29 @@ scn_preempt() {
 }
 
 scn_real_server_down() {
-	local w
+	local w v
 	w=$(secs "$(fadd "$RS_WINDOW" 1)")
 	scn_begin real-server-down "$((WARM + w + 3))" || return 1
-	event fault "stop HTTP on $RS_DOWN_IP"
+	# the fault is the moment rs1's servers are gone: stamped once they
+	# have exited (under emulation that takes a second or more, which is
+	# the lab's time, not the checker's)
 	lab_http_stop rs1
+	event fault "stop the web servers of $RS_DOWN_IP"
 	DIRTY=1
-	if wait_ipvs "$PREF" "$RS_DOWN_IP" absent "$((w + 3))"; then
+	if wait_ipvs "$PREF" "$RS_DOWN_ENTRY" absent "$((w + 3))"; then
 		event rs_gone
 	fi
 	scn_end
 	# the connection entries name each client port's real server
 	nsx "d$PREF" ipvsadm -Lnc >"$SCN/conns-after" 2>&1
 	lab_http_start rs1 &&
-		wait_ipvs "$PREF" "$RS_DOWN_IP" present "$((w + 5))" &&
-		echo "$(now)" >"$SCN/rs-back" && DIRTY=0
+		wait_ipvs "$PREF" "$RS_DOWN_ENTRY" present "$((w + 5))" &&
+		echo "$(now)" >"$SCN/rs-back" || return 0
+	# clean for the next scenario once rs1 is back in every service
+	for v in $RS_ENTRIES; do
+		wait_ipvs "$PREF" "$v" present 15 || return 0
+	done
+	DIRTY=0
 }
 
 scn_reload() {
