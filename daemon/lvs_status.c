@@ -99,6 +99,11 @@ static struct json_object *dest_json(const struct fwd_table *svcs,
 	json_object_object_add(o, "address",
 			       json_object_new_string(addr_fmt(a, buf)));
 	json_object_object_add(o, "port", json_object_new_int(port));
+	json_object_object_add(
+		o, "method",
+		json_object_new_string(fwd->method == CFG_FWD_DR  ? "DR" :
+				       fwd->method == CFG_FWD_TUN ? "TUN" :
+								    "NAT"));
 	for (size_t i = 0; i < svcs->n; i++) {
 		struct fwd_dest key = { .addr = *a };
 		const struct fwd_dest *d;
