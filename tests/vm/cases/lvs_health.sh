@@ -221,6 +221,24 @@ if ! lvs_dd_start "$conf"; then
 	exit 0
 fi
 wait_table "both real servers up" "$svc" "$rs11" "$rs12"
+# health checks can remove servers: with the kernel's default
+# expire_nodest_conn=0 directord must say what that costs
+nodest=$(cat /proc/sys/net/ipv4/vs/expire_nodest_conn 2>/dev/null)
+if [ "$nodest" = 0 ]; then
+	if grep -q "expire_nodest_conn is 0" "$LVS_WORK/dd.log"; then
+		tap_ok "$t: warns that expire_nodest_conn is 0"
+	else
+		tap_fail "$t: warns that expire_nodest_conn is 0" "no warning in the log"
+	fi
+else
+	tap_skip "$t: warns that expire_nodest_conn is 0" "the sysctl is '$nodest'"
+fi
+m=$(lvs_ctl status --json | jq -r '[.lvs.virtual_servers[0].real_servers[].method] | join(",")')
+if [ "$m" = "DR,DR" ]; then
+	tap_ok "$t: status names each real server's method"
+else
+	tap_fail "$t: status names each real server's method" "methods: $m"
+fi
 # measure from a steady state: each check has passed at least once
 for ((i = 0; i < 40; i++)); do
 	r=$(lvs_ctl status --json | jq '[.checker.virtual_servers[0].real_servers[].checks[] |
