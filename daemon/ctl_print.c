@@ -192,21 +192,18 @@ static void print_vss(FILE *f, struct json_object *st)
 	}
 }
 
+static bool is_num(struct json_object *v)
+{
+	return v && (json_object_is_type(v, json_type_int) ||
+		     json_object_is_type(v, json_type_double));
+}
+
 /* num - an integer member as int64 (0 when missing or not a number) */
 static int64_t num(struct json_object *o, const char *k)
 {
 	struct json_object *v = get(o, k);
 
-	return v && (json_object_is_type(v, json_type_int) ||
-		     json_object_is_type(v, json_type_double)) ?
-		       json_object_get_int64(v) :
-		       0;
-}
-
-static bool is_num(struct json_object *v)
-{
-	return v && (json_object_is_type(v, json_type_int) ||
-		     json_object_is_type(v, json_type_double));
+	return is_num(v) ? json_object_get_int64(v) : 0;
 }
 
 /*
@@ -263,27 +260,39 @@ static void print_counters(FILE *f, struct json_object *act,
  * checker may run another generation or list only the servers that are
  * down), else NULL.
  */
+static bool checker_rs_is(struct json_object *c, const char *pre, size_t pl,
+			  const char *post, size_t ql, size_t ri)
+{
+	const char *n = str(c, "name");
+	size_t nl = strlen(n);
+
+	if (get(c, "index") && num(c, "index") != (int64_t)ri)
+		return false;
+	return nl > pl + ql && !strncmp(n, pre, pl) &&
+	       !strcmp(n + nl - ql, post);
+}
+
 static struct json_object *checker_rs(struct json_object *cv,
 				      struct json_object *r, size_t ri)
 {
 	struct json_object *a = get_array(cv, "real_servers");
+	size_t i, n = a ? json_object_array_length(a) : 0;
 	char pre[128], post[16];
-	size_t i, pl, ql;
+	size_t pl, ql;
 
 	snprintf(pre, sizeof(pre), "[%s]:", str(r, "address"));
 	snprintf(post, sizeof(post), ":%s", str(r, "port"));
 	pl = strlen(pre);
 	ql = strlen(post);
-	for (i = 0; a && i < json_object_array_length(a); i++) {
+	/* the full list is in index order: try the entry at @ri first, so a
+	 * big table is not scanned once per real server */
+	if (ri < n && checker_rs_is(json_object_array_get_idx(a, ri), pre, pl,
+				    post, ql, ri))
+		return json_object_array_get_idx(a, ri);
+	for (i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(a, i);
-		struct json_object *idx = get(c, "index");
-		const char *n = str(c, "name");
-		size_t nl = strlen(n);
 
-		if (idx && num(c, "index") != (int64_t)ri)
-			continue;
-		if (nl > pl + ql && !strncmp(n, pre, pl) &&
-		    !strcmp(n + nl - ql, post))
+		if (checker_rs_is(c, pre, pl, post, ql, ri))
 			return c;
 	}
 	return NULL;

@@ -6,7 +6,9 @@
  * Each encoder writes one complete netlink message at @buf and returns its
  * length (already NLMSG_ALIGNed, so messages can be packed back to back into
  * one send), or 0 when @len < IPVS_MSG_MAX or the request is invalid.
- * Requests that change the table carry NLM_F_REQUEST | NLM_F_ACK.
+ * Requests that change the table carry NLM_F_REQUEST | NLM_F_ACK; when
+ * daemon/ipvs.c packs a batch it keeps the ACK on the last message only
+ * (the kernel answers every failed message with its error regardless).
  */
 #ifndef DD_IPVS_MSG_H
 #define DD_IPVS_MSG_H

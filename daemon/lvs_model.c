@@ -360,8 +360,8 @@ static size_t sort_unique(void *base, size_t n, size_t size,
 
 	if (n < 2)
 		return n;
-	/* already in order without equals (real servers listed in order, a
-	 * kernel dump of what we added): the sort would change nothing */
+	/* already in order without equals (real servers listed in order):
+	 * the sort would change nothing */
 	for (k = 1; k < n && cmp(b + (k - 1) * size, b + k * size) < 0; k++)
 		;
 	if (k == n)

@@ -418,7 +418,7 @@ def check_window(vs, rs):
               if c[0] in ("HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK",
                           "SMTP_CHECK", "DNS_CHECK", "BFD_CHECK")]
     if not checks:
-        return None, None, []
+        return None, None
     c = checks[0]
     httpish = c[0] in ("HTTP_GET", "SSL_GET")
     delay_loop = num(c[2], "delay_loop",
@@ -434,10 +434,9 @@ def check_window(vs, rs):
     if c[0] == "MISC_CHECK":
         ct = num(c[2], "misc_timeout", delay_loop)
     window = delay_loop + (retry + 1) * ct + retry * dbr
-    paths = [val(u[2], "path", "/") for u in find(c[2], "url")]
     return window, {"type": c[0], "delay_loop": delay_loop,
                     "connect_timeout": ct, "retry": retry,
-                    "delay_before_retry": dbr}, (paths, [])
+                    "delay_before_retry": dbr}
 
 
 def instance_facts(insts_a, insts_b, glob_a):
@@ -539,24 +538,21 @@ def main(argv):
                        "has no virtual_ipaddress")
     facts["first_vip"] = m.map[first[0].split("/")[0]]
     facts["virtual_servers"] = []
-    rs_paths = {}
     for vs in find(ta, "virtual_server"):
         vip, port = m.map[vs[1][0]], int(vs[1][1])
         entry = {"vip": vip, "port": port, "real_servers": []}
         for rs in find(vs[2], "real_server"):
             ip = m.map[rs[1][0]]
             rport = int(rs[1][1]) if len(rs[1]) > 1 else port
-            window, check, extra = check_window(vs, rs)
+            window, check = check_window(vs, rs)
             entry["real_servers"].append({
                 "ip": ip, "port": rport, "check": check,
                 "window": window})
-            rs_paths.setdefault(ip, set()).update(extra[0] if extra else [])
         facts["virtual_servers"].append(entry)
     facts["real_servers"] = [
         {"ip": ip, "name": f"rs{n + 1}",
          "ports": sorted(serve[ip]["plain"] - serve[ip]["tls"]),
-         "tls_ports": sorted(serve[ip]["tls"]),
-         "paths": sorted(rs_paths.get(ip, []))}
+         "tls_ports": sorted(serve[ip]["tls"])}
         for n, ip in enumerate(m.rss)]
     # the client speaks what the first service's real servers speak
     vs0 = facts["virtual_servers"][0]

@@ -414,36 +414,30 @@ const struct cfg_block cfg_blk_global = {
 
 /* ---- SSL { } ----------------------------------------------------------- */
 
-static void *kw_ssl_ca(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
-		       int argc, char **argv)
-{
-	cfg_set_str(&((G *)obj)->ssl_ca, argv[0]);
-	x->ssl_ca_loc = x->loc;
-	return NULL;
-}
-
-/* where certificate and key were given: cfg_validate loads them */
-static void *kw_ssl_cert(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+/* ca, certificate, key: the file and where it was given (cfg_validate
+ * loads them and reports at that line) */
+static void *kw_ssl_file(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 			 int argc, char **argv)
 {
-	cfg_set_str(&((G *)obj)->ssl_cert, argv[0]);
-	x->ssl_cert_loc = x->loc;
-	return NULL;
-}
+	G *g = obj;
+	bool ca = !strcmp(k->name, "ca");
+	bool cert = !strcmp(k->name, "certificate");
 
-static void *kw_ssl_key(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
-			int argc, char **argv)
-{
-	cfg_set_str(&((G *)obj)->ssl_key, argv[0]);
-	x->ssl_key_loc = x->loc;
+	cfg_set_str(ca	 ? &g->ssl_ca :
+		    cert ? &g->ssl_cert :
+			   &g->ssl_key,
+		    argv[0]);
+	*(ca   ? &x->ssl_ca_loc :
+	  cert ? &x->ssl_cert_loc :
+		 &x->ssl_key_loc) = x->loc;
 	return NULL;
 }
 
 static const struct cfg_kw ssl_kw[] = {
 	CFG_STR("password", G, ssl_password),
-	CFG_KW("ca", kw_ssl_ca, 1, 1),
-	CFG_KW("certificate", kw_ssl_cert, 1, 1),
-	CFG_KW("key", kw_ssl_key, 1, 1),
+	CFG_KW("ca", kw_ssl_file, 1, 1),
+	CFG_KW("certificate", kw_ssl_file, 1, 1),
+	CFG_KW("key", kw_ssl_file, 1, 1),
 };
 
 const struct cfg_block cfg_blk_ssl = {

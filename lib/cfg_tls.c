@@ -89,10 +89,10 @@ static BIO *tls_read(const char *path, char **data, int *res, char *why,
 {
 	/* O_NONBLOCK: a FIFO named by mistake must not hang the load */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	size_t n = 0, cap = 0;
-	char *buf = NULL, *nb;
+	char *buf = NULL;
 	struct stat sb;
-	FILE *f;
+	ssize_t got;
+	size_t n;
 	BIO *b;
 
 	*res = CFG_TLS_BAD;
@@ -107,43 +107,25 @@ static BIO *tls_read(const char *path, char **data, int *res, char *why,
 		close(fd);
 		return NULL;
 	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		snprintf(why, len, "cannot be read: %s", strerror(errno));
+	if (sb.st_size > TLS_FILE_MAX) {
+		snprintf(why, len, "is larger than %d bytes", TLS_FILE_MAX);
 		close(fd);
 		return NULL;
 	}
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8192;
-			nb = cap <= TLS_FILE_MAX ? realloc(buf, cap) : NULL;
-			if (!nb) {
-				if (cap > TLS_FILE_MAX)
-					snprintf(why, len,
-						 "is larger than %d bytes",
-						 TLS_FILE_MAX);
-				else
-					snprintf(why, len,
-						 "cannot be read: out of "
-						 "memory");
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		n += fread(buf + n, 1, cap - n, f);
-		if (ferror(f)) {
-			snprintf(why, len, "cannot be read: %s",
-				 strerror(errno));
-			free(buf);
-			fclose(f);
-			return NULL;
-		}
-		if (feof(f))
-			break;
+	/* the size is known: one buffer, read until end of file (a file
+	 * that grew meanwhile is cut at the size it had) */
+	buf = malloc((size_t)sb.st_size + 1);
+	for (n = 0, got = 1; buf && got > 0 && n < (size_t)sb.st_size;
+	     n += (size_t)got)
+		got = read(fd, buf + n, (size_t)sb.st_size - n);
+	if (!buf || got < 0) {
+		snprintf(why, len, "cannot be read: %s",
+			 buf ? strerror(errno) : "out of memory");
+		free(buf);
+		close(fd);
+		return NULL;
 	}
-	fclose(f);
+	close(fd);
 	if (!tls_load(why, len)) {
 		*res = CFG_TLS_NOLIB;
 		free(buf);
@@ -241,12 +223,7 @@ out:
 	return ret;
 }
 
-int cfg_tls_check_ca(const char *path, char *why, size_t len)
-{
-	return tls_certs(path, NULL, why, len);
-}
-
-int cfg_tls_check_cert(const char *path, char *why, size_t len)
+int cfg_tls_check_certs(const char *path, char *why, size_t len)
 {
 	return tls_certs(path, NULL, why, len);
 }

@@ -16,24 +16,15 @@ enum cfg_tls_res {
 };
 
 /**
- * cfg_tls_check_ca - check that a CA file holds at least one PEM
- * certificate and that every certificate in it decodes.
- * @path: the file named by "ca"
+ * cfg_tls_check_certs - check that a file (the "ca" or the "certificate")
+ * holds at least one PEM certificate and that every certificate in it
+ * decodes.
+ * @path: the file
  * @why: receives the reason when the result is not CFG_TLS_OK
  * @len: size of @why
  * Return: an enum cfg_tls_res.
  */
-int cfg_tls_check_ca(const char *path, char *why, size_t len);
-
-/**
- * cfg_tls_check_cert - check that a file starts with a PEM certificate,
- * as the checker's SSL_CTX_use_certificate_chain_file needs.
- * @path: the file named by "certificate"
- * @why: receives the reason when the result is not CFG_TLS_OK
- * @len: size of @why
- * Return: an enum cfg_tls_res.
- */
-int cfg_tls_check_cert(const char *path, char *why, size_t len);
+int cfg_tls_check_certs(const char *path, char *why, size_t len);
 
 /**
  * cfg_tls_check_key - check that a PEM private key loads, decrypted with

@@ -272,12 +272,12 @@ static void check_ssl(struct cfg_ctx *x)
 		return;
 	}
 	if (g->ssl_ca) {
-		res = cfg_tls_check_ca(g->ssl_ca, why, sizeof(why));
+		res = cfg_tls_check_certs(g->ssl_ca, why, sizeof(why));
 		ssl_report(x, res, &x->ssl_ca_loc, "ca", g->ssl_ca, why,
 			   &warned);
 	}
 	if (g->ssl_cert) {
-		res = cfg_tls_check_cert(g->ssl_cert, why, sizeof(why));
+		res = cfg_tls_check_certs(g->ssl_cert, why, sizeof(why));
 		ssl_report(x, res, &x->ssl_cert_loc, "certificate", g->ssl_cert,
 			   why, &warned);
 		cert_ok = res == CFG_TLS_OK;
