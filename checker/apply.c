@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "evloop.h"
+#include "lib/script.h"
 #include "log.h"
 #include "checker/notify.h"
 #include "checker/probe.h"
 #include "checker/proc.h"
+#include "checker/script.h"
 #include "checker/tls.h"
 
 void chk_gen_put(struct chk_gen *g)
@@ -24,6 +26,7 @@ void chk_gen_put(struct chk_gen *g)
 static void apply_free_chk(struct chk_engine *e, struct chk *k)
 {
 	chk_sched_stop(e, k);
+	free(k->misc_cred);
 	free(k->last_failure);
 	free(k);
 }
@@ -104,6 +107,27 @@ static struct chk *apply_new_chk(struct chk_engine *e, struct chk_rs *rs,
 	return k;
 }
 
+/* resolve a MISC checker's script user once per generation, not at every
+ * run: getpwnam and the enable_script_security walk may block the loop */
+static void apply_misc_cred(struct chk_engine *e, struct chk *k)
+{
+	const struct cfg_cmd *cmd = &k->cfg->misc_path;
+
+	free(k->misc_cred);
+	k->misc_cred = NULL;
+	if (k->cfg->type != CFG_CHK_MISC || !cmd->cmd)
+		return;
+	k->misc_cred = malloc(sizeof(*k->misc_cred));
+	if (!k->misc_cred) {
+		log_err("checker: MISC_CHECK %s: out of memory", cmd->cmd);
+		return;
+	}
+	if (chk_script_cred(e->gen->cfg, cmd, k->misc_cred) < 0) {
+		free(k->misc_cred); /* logged; every run fails */
+		k->misc_cred = NULL;
+	}
+}
+
 /* give @rs the checkers of @crs, reusing @rs's old ones by position+type */
 static int apply_rs_checks(struct chk_engine *e, struct chk_rs *rs,
 			   const struct cfg_rs *crs, bool *changed)
@@ -121,14 +145,15 @@ static int apply_rs_checks(struct chk_engine *e, struct chk_rs *rs,
 			nk[i] = rs->checks[i];
 			rs->checks[i] = NULL;
 			nk[i]->cfg = cc;
-			continue;
+		} else {
+			nk[i] = apply_new_chk(e, rs, cc);
+			if (!nk[i]) {
+				free(nk);
+				return -1;
+			}
+			*changed = true;
 		}
-		nk[i] = apply_new_chk(e, rs, cc);
-		if (!nk[i]) {
-			free(nk);
-			return -1;
-		}
-		*changed = true;
+		apply_misc_cred(e, nk[i]);
 	}
 	for (i = 0; i < rs->n_checks; i++) {
 		if (rs->checks[i]) {

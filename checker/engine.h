@@ -17,6 +17,7 @@
 struct ev_loop;
 struct ev_timer;
 struct chk_probe;
+struct script_cred;
 typedef struct ssl_ctx_st SSL_CTX;
 
 #define CHK_REASON_MAX 128
@@ -45,6 +46,9 @@ struct chk {
 	uint64_t last_wall_ms; /* wall clock of the last completed run */
 	uint64_t last_duration_us;
 	uint64_t runs;
+	/* MISC: who runs misc_path, resolved when the generation was applied
+	 * (chk_script_cred); NULL when that failed (logged then) */
+	struct script_cred *misc_cred;
 	bool failed; /* the last run failed, for the reason in last_failure */
 	/* the last failure ever seen, NULL none: strings only where there
 	 * are failures keep ten thousand healthy checkers small */

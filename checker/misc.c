@@ -2,9 +2,7 @@
  * misc.c - MISC_CHECK: misc_path runs through lib/script.c with the
  * checker's rules (checker/script.h): its own process group, its user, the
  * whole group killed on misc_timeout; the exit code is the verdict. The
- * loop never blocks: the exit arrives through the script's pidfd, or
- * through the checker's SIGCHLD reaper, which hands it over with
- * chk_misc_reaped().
+ * loop never blocks: the exit arrives through the script's pidfd.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,8 +39,7 @@ static void misc_done(void *arg, int status)
 
 	p->script = NULL;
 	misc_unlink(p);
-	if (status < 0 || ws < 0) {
-		/* a lost status is logged by lib/script.c; a timeout is not */
+	if (status < 0) {
 		chk_probe_fail(p, "script timeout after %.1f s",
 			       (double)misc_timeout_us(p) / 1e6);
 		chk_probe_finish(p, CHK_V_FAIL);
@@ -56,20 +53,23 @@ static void misc_done(void *arg, int status)
 void chk_misc_start(struct chk_probe *p)
 {
 	const char *cmd = p->cc->misc_path.cmd;
-	struct script_cred cred;
+	const struct script_cred *cred;
+	struct script_cred self;
 
 	if (!cmd) {
 		chk_probe_fail(p, "no misc_path");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	if (chk_script_cred(p->gen->cfg, &p->cc->misc_path, &cred) < 0) {
+	/* resolved when the configuration was applied (checker/apply.c) */
+	cred = chk_script_cred_now(p->chk->misc_cred, &self);
+	if (!cred) {
 		chk_probe_fail(p, "script user or group unusable");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
 	p->script = script_start_flags(p->eng->loop, CHK_SCRIPT_SHELL, &cmd, 1,
-				       &cred, misc_timeout_us(p), misc_done, p,
+				       cred, misc_timeout_us(p), misc_done, p,
 				       SCRIPT_QUIET);
 	if (!p->script) {
 		chk_probe_fail(p, "cannot start script (logged)");
@@ -86,13 +86,6 @@ void chk_misc_cancel(struct chk_probe *p)
 	p->script = NULL;
 	misc_unlink(p);
 	chk_probe_finish(p, CHK_V_FAIL);
-}
-
-void chk_misc_reaped(struct chk_engine *e, pid_t pid, int status)
-{
-	(void)e;
-	/* not one of ours: a notify script, reaped and done */
-	script_reaped(pid, status);
 }
 
 void chk_misc_kill_all(struct chk_engine *e)

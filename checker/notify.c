@@ -1,7 +1,7 @@
 /*
  * notify.c - notify_up/notify_down and quorum_up/quorum_down scripts, and
- * keepalived's ordered FIFO lines. Scripts are fire and forget (reaped by
- * the SIGCHLD handler); FIFO lines are written in event order.
+ * keepalived's ordered FIFO lines. Scripts are fire and forget (lib/script.c
+ * reaps them through their pidfds); FIFO lines are written in event order.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,11 +121,8 @@ static void notify_open_one(struct chk_engine *e, int i)
 		snprintf(cmd, n, "%s '%s'", rd.cmd, path);
 		rd.cmd = cmd;
 		e->fifo_reader = chk_script_spawn(e, &rd);
-		if (e->fifo_reader < 0) {
-			log_err("checker: cannot start %s: %s", cmd,
-				strerror(errno));
-			e->fifo_reader = 0;
-		}
+		if (e->fifo_reader < 0)
+			e->fifo_reader = 0; /* logged */
 		free(cmd);
 	}
 }
@@ -171,11 +168,8 @@ static void notify_fifo_write(struct chk_engine *e, const char *line)
 
 static void notify_cmd(struct chk_engine *e, const struct cfg_cmd *cmd)
 {
-	if (!cmd->cmd)
-		return;
-	if (chk_script_spawn(e, cmd) < 0)
-		log_err("checker: cannot run \"%s\": %s", cmd->cmd,
-			strerror(errno));
+	if (cmd->cmd)
+		chk_script_spawn(e, cmd); /* a failure is logged */
 }
 
 void chk_notify_rs(struct chk_engine *e, const struct chk_rs *rs)

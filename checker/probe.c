@@ -159,21 +159,19 @@ socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
 	return sizeof(*s4);
 }
 
-int chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
-		    uint64_t tmo_us, chk_tmr_cb timeout)
+void chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
+		     uint64_t tmo_us, chk_tmr_cb timeout)
 {
 	if (ev_fd_add(p->eng->loop, p->fd, events, io, p) < 0) {
 		chk_probe_fail(p, "epoll: %s", strerror(errno));
 		close(p->fd);
 		p->fd = -1;
 		chk_probe_finish(p, CHK_V_FAIL);
-		return -1;
+		return;
 	}
 	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo_us, true,
 			timeout, p) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
-		return -1;
 	}
-	return 0;
 }

@@ -99,10 +99,11 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v);
  * @io: called when the socket is ready
  * @tmo_us: the deadline after p->start_us
  * @timeout: called when the deadline passes first
- * Returns 0, or -1 after finishing the probe as failed (the reason set).
+ * On failure the probe is finished as failed (the reason set) and freed:
+ * the caller must not touch @p afterwards.
  */
-int chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
-		    uint64_t tmo_us, chk_tmr_cb timeout);
+void chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
+		     uint64_t tmo_us, chk_tmr_cb timeout);
 
 /**
  * chk_probe_fail - set the failure reason (printf style).

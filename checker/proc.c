@@ -1,7 +1,7 @@
 /*
  * proc.c - the checker process: one event loop running every probe, the
- * IPC link to core (reload, stop, health to resume after a restart) and
- * the SIGCHLD reaper for scripts.
+ * IPC link to core (reload, stop, health to resume after a restart).
+ * Scripts are reaped by lib/script.c through their pidfds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,6 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "cfg_snap.h"
 #include "evloop.h"
@@ -207,15 +206,7 @@ static void proc_ipc(struct ev_loop *l, int fd, uint32_t events, void *arg)
 
 static void proc_signal(struct ev_loop *l, int signo, void *arg)
 {
-	struct chk_engine *e = arg;
-	int st;
-	pid_t pid;
-
-	if (signo == SIGCHLD) {
-		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-			chk_misc_reaped(e, pid, st);
-		return;
-	}
+	(void)arg;
 	log_info("checker: signal %d, stopping", signo);
 	proc_exit_code = 0;
 	ev_stop(l);
@@ -243,7 +234,6 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	fl = fcntl(ipc_fd, F_GETFL);
 	if (fl < 0 || fcntl(ipc_fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
 	    ev_fd_add(e.loop, ipc_fd, EPOLLIN, proc_ipc, &e) < 0 ||
-	    ev_signal_add(e.loop, SIGCHLD, proc_signal, &e) < 0 ||
 	    ev_signal_add(e.loop, SIGTERM, proc_signal, &e) < 0 ||
 	    ev_signal_add(e.loop, SIGINT, proc_signal, &e) < 0) {
 		log_err("checker: cannot start: %s", strerror(errno));

@@ -33,6 +33,18 @@ int chk_script_cred(const struct cfg *cfg, const struct cfg_cmd *cmd,
 		    struct script_cred *cred);
 
 /**
+ * chk_script_cred_now - who runs a script now, given what
+ * chk_script_cred() said when the configuration was applied: the checker
+ * may have given up root since, and then runs every script as itself.
+ * @stored: chk_script_cred()'s result, NULL when it failed
+ * @self: storage for the checker's own credentials
+ * Returns @stored while the checker is root (NULL stays NULL: the failure
+ * was logged when resolved), else @self filled with the current user.
+ */
+const struct script_cred *chk_script_cred_now(const struct script_cred *stored,
+					      struct script_cred *self);
+
+/**
  * chk_script_spawn - run @cmd, fire and forget: its own process group,
  * stdin and stdout on /dev/null, SIGTERM when the checker dies (unless
  * the engine is stopping: omega scripts outlive it).

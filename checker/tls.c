@@ -12,42 +12,65 @@
 struct chk_ossl chk_ossl;
 
 #define TLS_NAME(f) #f,
-#define TLS_ADDR(f) (void *)0,
-/* through memcpy: ISO C has no object-to-function pointer conversion */
-#define TLS_SET(f)                                        \
-	memcpy(&chk_ossl.f, &fns[i], sizeof(chk_ossl.f)); \
-	i++;
+#define TLS_N(names) (sizeof(names) / sizeof(names[0]))
+
+static const char *const crypto_names[] = { CHK_OSSL_CRYPTO(TLS_NAME) };
+static const char *const ssl_names[] = { CHK_OSSL_SSL(TLS_NAME) };
+
+/* one library's part of chk_ossl, tried once: a missing library is not
+ * looked for again at every digest or SSL probe */
+struct tls_lib {
+	const char *soname;
+	const char *const *names;
+	size_t n;
+	size_t offset; /* of its first pointer in chk_ossl */
+	int state; /* 0 not tried, 1 loaded, -1 failed */
+	char err[256];
+};
+
+static struct tls_lib tls_crypto = {
+	.soname = DL_OSSL_SONAME("libcrypto"),
+	.names = crypto_names,
+	.n = TLS_N(crypto_names),
+};
+static struct tls_lib tls_ssl = {
+	.soname = DL_OSSL_SONAME("libssl"),
+	.names = ssl_names,
+	.n = TLS_N(ssl_names),
+	.offset = TLS_N(crypto_names) * sizeof(void *),
+};
+
+_Static_assert(sizeof(chk_ossl) == (TLS_N(crypto_names) + TLS_N(ssl_names)) *
+					   sizeof(void *),
+	       "one pointer per name");
+
+static int tls_lib_load(struct tls_lib *lib, char *err, size_t errlen)
+{
+	void *fns[TLS_N(crypto_names) + TLS_N(ssl_names)];
+
+	if (!lib->state) {
+		lib->state = -1;
+		/* through memcpy: ISO C has no object-to-function pointer
+		 * conversion */
+		if (dl_syms(lib->soname, lib->names, fns, lib->n, lib->err,
+			    sizeof(lib->err)) == 0) {
+			memcpy((char *)&chk_ossl + lib->offset, fns,
+			       lib->n * sizeof(void *));
+			lib->state = 1;
+		}
+	}
+	if (lib->state < 0) {
+		snprintf(err, errlen, "%s", lib->err);
+		return -1;
+	}
+	return 0;
+}
 
 int chk_ossl_load(bool tls, char *err, size_t errlen)
 {
-	static const char *const crypto_names[] = { CHK_OSSL_CRYPTO(TLS_NAME) };
-	static const char *const ssl_names[] = { CHK_OSSL_SSL(TLS_NAME) };
-	void *crypto[sizeof(crypto_names) / sizeof(crypto_names[0])] = {
-		CHK_OSSL_CRYPTO(TLS_ADDR)
-	};
-	void *ssl[sizeof(ssl_names) / sizeof(ssl_names[0])] = { CHK_OSSL_SSL(
-		TLS_ADDR) };
-	void **fns;
-	size_t i;
-
-	if (!chk_ossl.EVP_md5) {
-		if (dl_syms(DL_OSSL_SONAME("libcrypto"), crypto_names, crypto,
-			    sizeof(crypto) / sizeof(crypto[0]), err,
-			    errlen) < 0)
-			return -1;
-		fns = crypto;
-		i = 0;
-		CHK_OSSL_CRYPTO(TLS_SET)
-	}
-	if (!tls || chk_ossl.SSL_new)
-		return 0;
-	if (dl_syms(DL_OSSL_SONAME("libssl"), ssl_names, ssl,
-		    sizeof(ssl) / sizeof(ssl[0]), err, errlen) < 0)
+	if (tls_lib_load(&tls_crypto, err, errlen) < 0)
 		return -1;
-	fns = ssl;
-	i = 0;
-	CHK_OSSL_SSL(TLS_SET)
-	return 0;
+	return tls ? tls_lib_load(&tls_ssl, err, errlen) : 0;
 }
 
 static int tls_password_cb(char *buf, int size, int rwflag, void *u)

@@ -38,12 +38,8 @@ struct script_child {
 	struct ev_timer *timer;
 	script_done_cb cb;
 	void *arg;
-	struct script_child *next, **pprev; /* in children */
 	char name[96]; /* the command line, cut short, for log lines */
 };
-
-/* running children, so a catch-all reaper can hand their status back */
-static struct script_child *children;
 
 char **script_split(const char *cmd, size_t *argc)
 {
@@ -243,21 +239,31 @@ static void child_exec(char **argv, const struct script_cred *cred,
 
 static void child_free(struct script_child *c)
 {
-	*c->pprev = c->next;
-	if (c->next)
-		c->next->pprev = c->pprev;
 	ev_fd_del(c->loop, c->pidfd);
 	close(c->pidfd);
 	free(c);
 }
 
-/* the child is gone and @st is its wait status, or -1 when unknown */
-static void child_done(struct script_child *c, int st)
+static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
-	int status;
+	struct script_child *c = arg;
+	pid_t r;
+	int st = 0, status;
 
+	(void)fd;
+	(void)events;
+	r = waitpid(c->pid, &st, WNOHANG);
+	if (r == 0)
+		return; /* spurious */
+	if (r < 0) {
+		/* not expected for our own child: end it rather than spin on
+		 * a readable pidfd */
+		log_err("script %s (pid %d): waitpid: %s", c->name, (int)c->pid,
+			strerror(errno));
+		st = -1;
+	}
 	if (c->timer)
-		ev_timer_cancel(c->loop, c->timer);
+		ev_timer_cancel(l, c->timer);
 	c->timer = NULL;
 	c->wstatus = c->timed_out ? -1 : st;
 	if (c->timed_out || st < 0)
@@ -269,40 +275,6 @@ static void child_done(struct script_child *c, int st)
 	if (!c->cancelled && c->cb)
 		c->cb(c->arg, status);
 	child_free(c);
-}
-
-static void child_exited(struct ev_loop *l, int fd, uint32_t events, void *arg)
-{
-	struct script_child *c = arg;
-	pid_t r;
-	int st = 0;
-
-	(void)l;
-	(void)fd;
-	(void)events;
-	r = waitpid(c->pid, &st, WNOHANG);
-	if (r == 0)
-		return; /* spurious */
-	if (r < 0) {
-		/* reaped by a waitpid(-1) that did not call script_reaped() */
-		log_err("script %s (pid %d): exit status lost: %s", c->name,
-			(int)c->pid, strerror(errno));
-		st = -1;
-	}
-	child_done(c, st);
-}
-
-bool script_reaped(pid_t pid, int wstatus)
-{
-	struct script_child *c;
-
-	for (c = children; c; c = c->next) {
-		if (c->pid == pid) {
-			child_done(c, wstatus);
-			return true;
-		}
-	}
-	return false;
 }
 
 int script_wait_status(const struct script_child *c)
@@ -361,11 +333,14 @@ struct script_child *script_start_flags(struct ev_loop *l, const char *cmd,
 	size_t argc, i;
 
 	words = script_split(cmd, &argc);
-	if (!words)
+	if (!words) {
+		log_err("script '%s': empty command or out of memory", cmd);
 		return NULL;
+	}
 	argv = calloc(argc + n_extra + 1, sizeof(char *));
 	c = calloc(1, sizeof(*c));
 	if (!argv || !c) {
+		log_err("script '%s': out of memory", cmd);
 		free(words);
 		free(argv);
 		free(c);
@@ -411,11 +386,6 @@ struct script_child *script_start_flags(struct ev_loop *l, const char *cmd,
 				 c->name, (int)c->pid);
 	}
 	c->wstatus = -1;
-	c->next = children;
-	if (children)
-		children->pprev = &c->next;
-	c->pprev = &children;
-	children = c;
 	return c;
 }
 

@@ -6,7 +6,6 @@
 #ifndef DD_SCRIPT_H
 #define DD_SCRIPT_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -88,8 +87,8 @@ int script_cred_for(const struct cfg_cmd *cmd, const struct cfg_global *g,
  * @timeout_us: kill the process group after this long (0: never)
  * @cb: completion callback (may be NULL: fire and forget)
  * @arg: passed to @cb
- * Returns a handle valid until @cb runs, or NULL when the fork failed
- * (logged; @cb is not called).
+ * Returns a handle valid until @cb runs, or NULL when the command is
+ * empty or the fork failed (logged; @cb is not called).
  */
 struct script_child *script_start(struct ev_loop *l, const char *cmd,
 				  const char *const *extra, size_t n_extra,
@@ -122,20 +121,10 @@ pid_t script_pid(const struct script_child *c);
  * script_wait_status - the child's raw waitpid() status, for a callback
  * that must tell an exit code from a signal (128+signal is ambiguous).
  * @c: the handle, inside its completion callback
- * Returns the wait status, or -1 when the child timed out or its status
- * was lost.
+ * Returns the wait status, or -1 when the child timed out or waitpid
+ * failed.
  */
 int script_wait_status(const struct script_child *c);
-
-/**
- * script_reaped - hand over a child that a catch-all waitpid(-1) reaped
- * (a process that also reaps children of its own): when it is one of
- * ours, its completion is reported now, as if the loop had seen it exit.
- * @pid: the reaped process
- * @wstatus: its wait status
- * Returns true when @pid was started by script_start(), false otherwise.
- */
-bool script_reaped(pid_t pid, int wstatus);
 
 /**
  * script_cancel - kill a running script's process group; its callback

@@ -443,34 +443,6 @@ static void test_script_wait_status(void **state)
 	assert_int_equal(ws, -1);
 }
 
-/* a process with a catch-all waitpid(-1) (the checker's SIGCHLD reaper)
- * hands the status over; the script completes with it, once */
-static void test_script_reaped(void **state)
-{
-	struct script_cred cred = { .uid = 0, .gid = 0 };
-	struct run_ctx r = { .status = -2 };
-	struct script_child *c;
-	pid_t pid;
-	int st;
-
-	r.loop = ev_loop_new();
-	assert_non_null(r.loop);
-	c = script_start(r.loop, "sh -c 'exit 7'", NULL, 0, &cred, 0, run_done,
-			 &r);
-	assert_non_null(c);
-	pid = script_pid(c);
-	assert_true(pid > 1);
-	/* what the reaper does, before the loop sees the pidfd */
-	assert_int_equal(waitpid(-1, &st, 0), pid);
-	assert_false(r.done);
-	assert_true(script_reaped(pid, st));
-	assert_true(r.done);
-	assert_int_equal(r.status, 7);
-	assert_false(script_reaped(pid, st)); /* gone from the list */
-	assert_false(script_reaped(1, 0)); /* never ours */
-	ev_loop_free(r.loop);
-}
-
 /* SCRIPT_QUIET puts stdout on /dev/null, as the checker wants */
 static void test_script_quiet(void **state)
 {
@@ -517,7 +489,6 @@ int main(void)
 		cmocka_unit_test(test_nlmon_parse),
 		cmocka_unit_test(test_script_timeout),
 		cmocka_unit_test(test_script_wait_status),
-		cmocka_unit_test(test_script_reaped),
 		cmocka_unit_test(test_script_quiet),
 	};
 
