@@ -211,7 +211,7 @@ static void run_actions(struct vrrp_inst *i, const struct vrrp_fsm_out *o)
 		switch (a->type) {
 		case VRRP_ACT_SEND_ADVERT:
 			/* none while a recreated macvlan has no socket yet
-			 * (vmac.c); the instance is held in FAULT then */
+			 * (vmac_watch.c); the instance is in FAULT then */
 			if (i->sock)
 				vrrp_advert_send(i, a->priority);
 			break;
@@ -274,11 +274,6 @@ void vrrp_inst_event(struct vrrp_inst *i, const struct vrrp_fsm_event *ev)
 {
 	struct vrrp_fsm_out out;
 
-	/* trackers all up do not end a FAULT held for a missing macvlan:
-	 * vmac.c lifts it once the macvlan is back */
-	if (ev->type == VRRP_EV_FAULT_OFF && i->vmac_up &&
-	    vrrp_vmac_fault_held(i->vif))
-		return;
 	vrrp_fsm_handle(&i->fsm, ev, &out);
 	run_actions(i, &out);
 }
@@ -366,6 +361,7 @@ int vrrp_inst_start(struct vrrp_inst *i)
 	fsm_cfg_from(i, &fc);
 	vrrp_fsm_init(&i->fsm, &fc);
 	i->learned_int_us = c->advert_int_us;
+	i->started = true;
 	vrrp_track_apply(i);
 	vrrp_inst_event(i, &ev);
 	vrrp_proc_status_changed(i->p);
@@ -437,6 +433,20 @@ void vrrp_inst_reconfigure(struct vrrp_inst *i, size_t idx,
 	vrrp_proc_status_changed(i->p);
 }
 
+void vrrp_inst_vmac_back(struct vrrp_inst *i)
+{
+	const struct cfg_vrrp *c = i->c;
+
+	if (i->fsm.state != VRRP_STATE_MASTER || !i->vips_up)
+		return;
+	vrrp_advert_send(i, i->fsm.priority);
+	vips_apply(i, true);
+	vrrp_announce_burst(i, c->garp_master_repeat);
+	if (c->garp_master_delay_us)
+		vrrp_announce_later(i, c->garp_master_delay_us,
+				    c->garp_master_repeat);
+}
+
 int vrrp_inst_stepdown(struct vrrp_inst *i)
 {
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_STEPDOWN };
@@ -481,11 +491,9 @@ void vrrp_inst_stop(struct vrrp_inst *i)
 {
 	const struct cfg_vrrp *c = i->c;
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_SHUTDOWN };
-	/* a started instance whose macvlan is being recreated may have no
-	 * socket for a while; it still stops (notify_stop) */
-	bool started = i->sock || (i->vmac_up && vrrp_vmac_fault_held(i->vif));
 
-	if (started) {
+	if (i->started) {
+		i->started = false;
 		vrrp_inst_event(i, &ev);
 		if (i->vips_up)
 			vips_apply(i, false);

@@ -44,6 +44,8 @@ struct vrrp_inst {
 	char vif[IFNAMSIZ]; /* where VIPs without `dev` go (use_vmac: the
 			     * macvlan) */
 	bool vmac_up; /* we created the macvlan */
+	bool vmac_missing; /* the macvlan was deleted and is not back yet:
+			    * one more FAULT input (track.c) */
 	struct addr src; /* advert source; FSM tie-break address */
 	struct addr *vaddrs; /* c->vips addresses, for adverts */
 	size_t n_vaddrs;
@@ -53,6 +55,7 @@ struct vrrp_inst {
 	uint32_t *pq;
 	size_t pq_head, pq_len, pq_cap;
 	struct ev_timer *t_pace;
+	bool started; /* vrrp_inst_start succeeded, not stopped since */
 	bool vips_up; /* we added the VIPs */
 	bool fault; /* trackers say FAULT (fed to the FSM) */
 	bool stepped_down;
@@ -104,6 +107,14 @@ void vrrp_inst_reconfigure(struct vrrp_inst *i, size_t idx,
  * @ev: the event
  */
 void vrrp_inst_event(struct vrrp_inst *i, const struct vrrp_fsm_event *ev);
+
+/**
+ * vrrp_inst_vmac_back - the use_vmac macvlan was recreated: a Master
+ * sends an advert, adds its VIPs again and announces them as after a
+ * transition; any other state needs nothing.
+ * @i: the instance
+ */
+void vrrp_inst_vmac_back(struct vrrp_inst *i);
 
 /**
  * vrrp_inst_stepdown - planned handover: send priority 0, go Backup and do

@@ -103,7 +103,7 @@ static void on_addr_del(void *arg, unsigned ifindex, const struct addr *a)
 	size_t k;
 
 	for (k = 0; k < p->n_insts; k++)
-		if (p->insts[k] && p->insts[k]->sock)
+		if (p->insts[k] && p->insts[k]->started)
 			vrrp_inst_vip_removed(p->insts[k], ifindex, a);
 }
 

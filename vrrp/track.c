@@ -127,7 +127,7 @@ static void apply_all(struct vrrp_track *t)
 	size_t k;
 
 	for (k = 0; k < t->p->n_insts; k++)
-		if (t->p->insts[k] && t->p->insts[k]->sock)
+		if (t->p->insts[k] && t->p->insts[k]->started)
 			vrrp_track_apply(t->p->insts[k]);
 }
 
@@ -366,6 +366,9 @@ void vrrp_track_apply(struct vrrp_inst *i)
 			fault = f2;
 		}
 	}
+	/* a missing macvlan (vmac_watch.c) is this instance's own FAULT,
+	 * not a tracker its sync group shares */
+	fault = fault || i->vmac_missing;
 	prio = vrrp_track_priority(c->priority, delta);
 	if (prio != i->fsm.priority) {
 		log_info("(%s) effective priority %u -> %u", c->name,

@@ -60,11 +60,24 @@ static int sysctl_rw(const char *fam, const char *ifn, const char *key,
 /* the base interfaces whose sysctls we changed, with their old values:
  * several instances can share a base, the last one out restores */
 #define VMAC_BASES 16
+#define N_BASE_SYSCTLS 3 /* arp_ignore, arp_filter, arp_announce */
 static struct vmac_base {
 	char name[IFNAMSIZ];
 	int refs;
-	char arp_ignore[16], arp_filter[16], arp_announce[16];
+	char old[N_BASE_SYSCTLS][16]; /* parallel to base_sysctls */
 } bases[VMAC_BASES];
+
+/* the base answers no ARP for addresses it does not hold (the VIPs live
+ * on the macvlan, whose MAC must be the one answered), and its own ARP
+ * requests carry its own address, not a VIP: a neighbour learns the
+ * sender of a request, and would map the VIP to the base MAC */
+static const struct {
+	const char *key, *val;
+} base_sysctls[N_BASE_SYSCTLS] = {
+	{ "arp_ignore", "1" },
+	{ "arp_filter", "1" },
+	{ "arp_announce", "2" },
+};
 
 static struct vmac_base *base_find(const char *name)
 {
@@ -92,18 +105,11 @@ int vmac_base_hold(const char *name)
 		return -1;
 	}
 	b = &bases[k];
-	/* base answers no ARP for addresses it does not hold (the VIPs
-	 * live on the macvlan, whose MAC must be the one answered), and its
-	 * own ARP requests carry its own address, not a VIP: a neighbour
-	 * learns the sender of a request, and would map the VIP to the
-	 * base MAC */
-	if (sysctl_rw("ipv4", name, "arp_ignore", "1", b->arp_ignore,
-		      sizeof(b->arp_ignore)) < 0 ||
-	    sysctl_rw("ipv4", name, "arp_filter", "1", b->arp_filter,
-		      sizeof(b->arp_filter)) < 0 ||
-	    sysctl_rw("ipv4", name, "arp_announce", "2", b->arp_announce,
-		      sizeof(b->arp_announce)) < 0)
-		return -1;
+	for (k = 0; k < N_BASE_SYSCTLS; k++)
+		if (sysctl_rw("ipv4", name, base_sysctls[k].key,
+			      base_sysctls[k].val, b->old[k],
+			      sizeof(b->old[k])) < 0)
+			return -1;
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	b->refs = 1;
 	return 0;
@@ -112,22 +118,25 @@ int vmac_base_hold(const char *name)
 void vmac_base_release(const char *name)
 {
 	struct vmac_base *b = base_find(name);
+	size_t k;
 
 	if (!b || --b->refs > 0)
 		return;
-	sysctl_rw("ipv4", name, "arp_ignore", b->arp_ignore, NULL, 0);
-	sysctl_rw("ipv4", name, "arp_filter", b->arp_filter, NULL, 0);
-	sysctl_rw("ipv4", name, "arp_announce", b->arp_announce, NULL, 0);
+	for (k = 0; k < N_BASE_SYSCTLS; k++)
+		sysctl_rw("ipv4", name, base_sysctls[k].key, b->old[k], NULL,
+			  0);
 }
 
 /* a base that came back (deleted and created again) has fresh sysctls:
  * set ours again, keeping the originals saved when it was first held */
 int vmac_base_reapply(const char *name)
 {
-	if (sysctl_rw("ipv4", name, "arp_ignore", "1", NULL, 0) < 0 ||
-	    sysctl_rw("ipv4", name, "arp_filter", "1", NULL, 0) < 0 ||
-	    sysctl_rw("ipv4", name, "arp_announce", "2", NULL, 0) < 0)
-		return -1;
+	size_t k;
+
+	for (k = 0; k < N_BASE_SYSCTLS; k++)
+		if (sysctl_rw("ipv4", name, base_sysctls[k].key,
+			      base_sysctls[k].val, NULL, 0) < 0)
+			return -1;
 	return 0;
 }
 

@@ -13,14 +13,12 @@
 #include <sys/socket.h>
 
 #include "advert.h"
-#include "announce.h"
 #include "evloop.h"
 #include "instance.h"
 #include "log.h"
 #include "proc.h"
 #include "sock.h"
 #include "track.h"
-#include "vip.h"
 #include "vmac.h"
 #include "vmac_int.h"
 
@@ -40,7 +38,6 @@ struct vmac_rec {
 	unsigned ifindex; /* 0 while it is missing */
 	unsigned tries; /* recreations since it was last stable */
 	uint64_t made_us; /* when it was last (re)created */
-	bool held_fault; /* its instance is held in FAULT until it is back */
 	bool wait_base; /* the base is gone: retry when it reappears */
 	struct vrrp_proc *p; /* set once it was lost (for the timer) */
 	struct ev_timer *retry;
@@ -129,13 +126,6 @@ bool vrrp_vmac_backoff(unsigned tries, uint64_t *delay_us)
 	return true;
 }
 
-bool vrrp_vmac_fault_held(const char *name)
-{
-	const struct vmac_rec *r = rec_by_name(name);
-
-	return r && r->held_fault;
-}
-
 /* the running instance whose macvlan @r is (NULL: none, or stopping) */
 static struct vrrp_inst *rec_owner(const struct vmac_rec *r)
 {
@@ -153,16 +143,22 @@ static struct vrrp_inst *rec_owner(const struct vmac_rec *r)
 	return NULL;
 }
 
+bool vrrp_vmac_fault_held(const char *name)
+{
+	const struct vmac_rec *r = rec_by_name(name);
+	const struct vrrp_inst *i = r ? rec_owner(r) : NULL;
+
+	return i && i->vmac_missing;
+}
+
 /* hold @i in FAULT while its macvlan is missing: a Master cannot serve
  * VIPs that have no interface, so the peer must take over */
-static void hold_fault(struct vmac_rec *r, struct vrrp_inst *i)
+static void hold_fault(struct vrrp_inst *i)
 {
-	struct vrrp_fsm_event ev = { .type = VRRP_EV_FAULT_ON };
-
-	if (r->held_fault)
+	if (i->vmac_missing)
 		return;
-	r->held_fault = true;
-	vrrp_inst_event(i, &ev);
+	i->vmac_missing = true;
+	vrrp_track_apply(i);
 	vrrp_proc_status_changed(i->p);
 }
 
@@ -234,40 +230,18 @@ static int rebuild(struct vmac_rec *r, struct vrrp_inst *i)
 	return 0;
 }
 
-/* back: a Master re-adds its VIPs and announces them as after a
- * transition; an instance held in FAULT leaves it (trackers permitting) */
+/* back: an instance held in FAULT leaves it (trackers permitting); a
+ * Master recreated at once re-adds its VIPs and announces them */
 static void restored(struct vmac_rec *r, struct vrrp_inst *i)
 {
-	const struct cfg_vrrp *c = i->c;
-	struct vrrp_fsm_event ev = { .type = VRRP_EV_FAULT_OFF };
-	char ab[ADDR_STRLEN];
-	size_t k;
-
 	r->wait_base = false;
-	log_info("(%s) macvlan %s recreated on %s (index %u)", c->name, r->name,
-		 r->base, r->ifindex);
-	if (r->held_fault) {
-		r->held_fault = false;
-		/* the trackers were not applied while the socket was gone */
+	log_info("(%s) macvlan %s recreated on %s (index %u)", i->c->name,
+		 r->name, r->base, r->ifindex);
+	if (i->vmac_missing) {
+		i->vmac_missing = false;
 		vrrp_track_apply(i);
-		if (!i->fault)
-			vrrp_inst_event(i, &ev);
-	} else if (i->fsm.state == VRRP_STATE_MASTER && i->vips_up) {
-		vrrp_advert_send(i, i->fsm.priority);
-		for (k = 0; k < c->n_vips + c->n_evips; k++) {
-			const struct cfg_vip *v =
-				k < c->n_vips ? &c->vips[k] :
-						&c->evips[k - c->n_vips];
-
-			if (vrrp_vip_add(i->p->nl, v, i->vif) > 0)
-				log_info("(%s) adding %s/%u to %s", c->name,
-					 addr_fmt(&v->addr, ab), v->prefix,
-					 vrrp_vip_ifname(v, i->vif));
-		}
-		vrrp_announce_burst(i, c->garp_master_repeat);
-		if (c->garp_master_delay_us)
-			vrrp_announce_later(i, c->garp_master_delay_us,
-					    c->garp_master_repeat);
+	} else {
+		vrrp_inst_vmac_back(i);
 	}
 	vrrp_proc_status_changed(i->p);
 }
@@ -294,7 +268,7 @@ static void schedule(struct vmac_rec *r, struct vrrp_inst *i)
 		log_err("(%s) giving up recreating macvlan %s after %u "
 			"attempts: FAULT until directord is restarted",
 			i->c->name, r->name, r->tries);
-		hold_fault(r, i);
+		hold_fault(i);
 		return;
 	}
 	r->tries++;
@@ -304,7 +278,7 @@ static void schedule(struct vmac_rec *r, struct vrrp_inst *i)
 	}
 	/* no Master without its VIPs' interface while waiting: FAULT
 	 * makes it step aside for the peer (its own Master_Down) */
-	hold_fault(r, i);
+	hold_fault(i);
 	r->retry = ev_timer_add(i->p->loop, ev_now_us() + d, retry_fire, r);
 	if (!r->retry) {
 		log_err("(%s) %s: cannot arm the retry timer: out of memory",
@@ -323,7 +297,7 @@ static void attempt(struct vmac_rec *r, struct vrrp_inst *i)
 			 "FAULT until it is back",
 			 i->c->name, r->base, r->name);
 		r->wait_base = true;
-		hold_fault(r, i);
+		hold_fault(i);
 		return;
 	}
 	r->wait_base = false;
@@ -333,7 +307,8 @@ static void attempt(struct vmac_rec *r, struct vrrp_inst *i)
 	}
 	log_warn("(%s) recreating macvlan %s on %s failed", i->c->name, r->name,
 		 r->base);
-	hold_fault(r, i);
+	/* tries >= 1 here, so schedule() holds the FAULT: it retries
+	 * later or gives up, never at once */
 	schedule(r, i);
 }
 
@@ -355,7 +330,9 @@ void vrrp_vmac_link_del(struct vrrp_proc *p, unsigned ifindex,
 	log_warn("(%s) macvlan %s (index %u) was deleted behind our back: "
 		 "recreating it",
 		 i->c->name, ifname[0] ? ifname : r->name, ifindex);
-	if (r->retry) /* cannot be armed while it existed; be safe */
+	/* an attempt that made the link but failed after (advert socket,
+	 * link-local address) left a retry armed: this deletion replaces it */
+	if (r->retry)
 		ev_timer_cancel(p->loop, r->retry);
 	r->retry = NULL;
 	schedule(r, i);
