@@ -23,15 +23,70 @@ static struct nlmsghdr *put_hdr(void *buf, size_t len, uint16_t type,
 
 	if (!buf || len < IPVS_MSG_MAX)
 		return NULL;
-	memset(buf, 0, IPVS_MSG_MAX);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
+	nlh = buf;
+	*nlh = (struct nlmsghdr){
+		.nlmsg_len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*g)),
+		.nlmsg_type = type,
+		.nlmsg_flags = NLM_F_REQUEST | flags,
+		.nlmsg_seq = seq,
+	};
+	g = (struct genlmsghdr *)((char *)buf + NLMSG_HDRLEN);
+	*g = (struct genlmsghdr){ .cmd = cmd, .version = version };
 	return nlh;
+}
+
+/*
+ * Attribute writers. A request is a few hundred bytes written once per
+ * table entry: these inline the libmnl calls they replace (a full load is
+ * ten thousand requests), and pad with zeros as the kernel expects.
+ */
+static void *put(struct nlmsghdr *nlh, uint16_t type, size_t len,
+		 const void *data)
+{
+	struct nlattr *a = (struct nlattr *)((char *)nlh + nlh->nlmsg_len);
+	size_t pad = NLA_ALIGN(NLA_HDRLEN + len) - (NLA_HDRLEN + len);
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	memset((char *)a + NLA_HDRLEN + len, 0, pad);
+	nlh->nlmsg_len += (uint32_t)NLA_ALIGN(NLA_HDRLEN + len);
+	return a;
+}
+
+static void put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
+static void put_u16(struct nlmsghdr *nlh, uint16_t type, uint16_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
+static void put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
+static void put_strz(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	put(nlh, type, strlen(s) + 1, s);
+}
+
+static struct nlattr *nest_start(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *n = (struct nlattr *)((char *)nlh + nlh->nlmsg_len);
+
+	n->nla_type = type | NLA_F_NESTED;
+	n->nla_len = NLA_HDRLEN;
+	nlh->nlmsg_len += NLA_HDRLEN;
+	return n;
+}
+
+static void nest_end(struct nlmsghdr *nlh, struct nlattr *n)
+{
+	n->nla_len = (uint16_t)((char *)nlh + nlh->nlmsg_len - (char *)n);
 }
 
 static size_t done(struct nlmsghdr *nlh)
@@ -46,7 +101,7 @@ size_t ipvs_msg_family_req(void *buf, size_t len, uint32_t seq)
 	nlh = put_hdr(buf, len, GENL_ID_CTRL, 0, seq, CTRL_CMD_GETFAMILY, 1);
 	if (!nlh)
 		return 0;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, IPVS_GENL_NAME);
+	put_strz(nlh, CTRL_ATTR_FAMILY_NAME, IPVS_GENL_NAME);
 	return done(nlh);
 }
 
@@ -75,7 +130,7 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t type, const struct addr *a)
 	uint8_t b[16] = { 0 };
 
 	memcpy(b, a->u.bytes, addr_len(a));
-	mnl_attr_put(nlh, type, sizeof(b), b);
+	put(nlh, type, sizeof(b), b);
 }
 
 /* the service identity nest: af + fwmark, or af + protocol + addr + port */
@@ -85,20 +140,20 @@ static int put_svc_id(struct nlmsghdr *nlh, const struct fwd_svc *s)
 		return -1;
 	if (!s->fwmark && s->addr.family != s->af)
 		return -1;
-	mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_AF, (uint16_t)s->af);
+	put_u16(nlh, IPVS_SVC_ATTR_AF, (uint16_t)s->af);
 	if (s->fwmark) {
-		mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_FWMARK, s->fwmark);
+		put_u32(nlh, IPVS_SVC_ATTR_FWMARK, s->fwmark);
 	} else {
-		mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PROTOCOL, s->protocol);
+		put_u16(nlh, IPVS_SVC_ATTR_PROTOCOL, s->protocol);
 		put_addr(nlh, IPVS_SVC_ATTR_ADDR, &s->addr);
-		mnl_attr_put_u16(nlh, IPVS_SVC_ATTR_PORT, htons(s->port));
+		put_u16(nlh, IPVS_SVC_ATTR_PORT, htons(s->port));
 	}
 	return 0;
 }
 
 static int put_svc_nest(struct nlmsghdr *nlh, const struct fwd_svc *s, int full)
 {
-	struct nlattr *n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
+	struct nlattr *n = nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
 	struct ip_vs_flags fl;
 
 	if (put_svc_id(nlh, s) < 0)
@@ -107,19 +162,18 @@ static int put_svc_nest(struct nlmsghdr *nlh, const struct fwd_svc *s, int full)
 		if (!s->sched[0] ||
 		    memchr(s->sched, 0, sizeof(s->sched)) == NULL)
 			return -1;
-		mnl_attr_put_strz(nlh, IPVS_SVC_ATTR_SCHED_NAME, s->sched);
+		put_strz(nlh, IPVS_SVC_ATTR_SCHED_NAME, s->sched);
 		/* HASHED is the kernel's own bookkeeping, never ours */
 		fl.flags = s->flags & ~(uint32_t)FWD_SVC_F_HASHED;
 		fl.mask = ~0U;
-		mnl_attr_put(nlh, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl);
-		mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_TIMEOUT, s->timeout);
-		mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_NETMASK, s->netmask);
+		put(nlh, IPVS_SVC_ATTR_FLAGS, sizeof(fl), &fl);
+		put_u32(nlh, IPVS_SVC_ATTR_TIMEOUT, s->timeout);
+		put_u32(nlh, IPVS_SVC_ATTR_NETMASK, s->netmask);
 		if (s->pe_name[0] &&
 		    memchr(s->pe_name, 0, sizeof(s->pe_name)) != NULL)
-			mnl_attr_put_strz(nlh, IPVS_SVC_ATTR_PE_NAME,
-					  s->pe_name);
+			put_strz(nlh, IPVS_SVC_ATTR_PE_NAME, s->pe_name);
 	}
-	mnl_attr_nest_end(nlh, n);
+	nest_end(nlh, n);
 	return 0;
 }
 
@@ -152,28 +206,25 @@ size_t ipvs_msg_dest_req(void *buf, size_t len, uint16_t family, uint32_t seq,
 	nlh = put_hdr(buf, len, family, NLM_F_ACK, seq, cmd, IPVS_GENL_VERSION);
 	if (!nlh || put_svc_nest(nlh, s, 0) < 0)
 		return 0;
-	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_DEST);
+	n = nest_start(nlh, IPVS_CMD_ATTR_DEST);
 	put_addr(nlh, IPVS_DEST_ATTR_ADDR, &d->addr);
-	mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_PORT, htons(d->port));
-	mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_ADDR_FAMILY,
-			 (uint16_t)d->addr.family);
+	put_u16(nlh, IPVS_DEST_ATTR_PORT, htons(d->port));
+	put_u16(nlh, IPVS_DEST_ATTR_ADDR_FAMILY, (uint16_t)d->addr.family);
 	if (cmd != IPVS_CMD_DEL_DEST) {
-		mnl_attr_put_u32(nlh, IPVS_DEST_ATTR_FWD_METHOD, d->method);
-		mnl_attr_put_u32(nlh, IPVS_DEST_ATTR_WEIGHT, d->weight);
-		mnl_attr_put_u32(nlh, IPVS_DEST_ATTR_U_THRESH, d->u_thresh);
-		mnl_attr_put_u32(nlh, IPVS_DEST_ATTR_L_THRESH, d->l_thresh);
+		put_u32(nlh, IPVS_DEST_ATTR_FWD_METHOD, d->method);
+		put_u32(nlh, IPVS_DEST_ATTR_WEIGHT, d->weight);
+		put_u32(nlh, IPVS_DEST_ATTR_U_THRESH, d->u_thresh);
+		put_u32(nlh, IPVS_DEST_ATTR_L_THRESH, d->l_thresh);
 		/* tunnel attributes exist since Linux 5.2: send them only
 		 * where they mean something */
 		if (d->method == FWD_TUNNEL) {
-			mnl_attr_put_u8(nlh, IPVS_DEST_ATTR_TUN_TYPE,
-					d->tun_type);
-			mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_TUN_PORT,
-					 htons(d->tun_port));
-			mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_TUN_FLAGS,
-					 d->tun_flags);
+			put_u8(nlh, IPVS_DEST_ATTR_TUN_TYPE, d->tun_type);
+			put_u16(nlh, IPVS_DEST_ATTR_TUN_PORT,
+				htons(d->tun_port));
+			put_u16(nlh, IPVS_DEST_ATTR_TUN_FLAGS, d->tun_flags);
 		}
 	}
-	mnl_attr_nest_end(nlh, n);
+	nest_end(nlh, n);
 	return done(nlh);
 }
 
@@ -212,30 +263,27 @@ size_t ipvs_msg_daemon_req(void *buf, size_t len, uint16_t family, uint32_t seq,
 	nlh = put_hdr(buf, len, family, NLM_F_ACK, seq, cmd, IPVS_GENL_VERSION);
 	if (!nlh)
 		return 0;
-	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_DAEMON);
-	mnl_attr_put_u32(nlh, IPVS_DAEMON_ATTR_STATE, sync->state);
+	n = nest_start(nlh, IPVS_CMD_ATTR_DAEMON);
+	put_u32(nlh, IPVS_DAEMON_ATTR_STATE, sync->state);
 	if (cmd == IPVS_CMD_NEW_DAEMON) {
-		mnl_attr_put_strz(nlh, IPVS_DAEMON_ATTR_MCAST_IFN,
-				  sync->ifname);
-		mnl_attr_put_u32(nlh, IPVS_DAEMON_ATTR_SYNC_ID, sync->syncid);
+		put_strz(nlh, IPVS_DAEMON_ATTR_MCAST_IFN, sync->ifname);
+		put_u32(nlh, IPVS_DAEMON_ATTR_SYNC_ID, sync->syncid);
 		if (sync->maxlen)
-			mnl_attr_put_u16(nlh, IPVS_DAEMON_ATTR_SYNC_MAXLEN,
-					 sync->maxlen);
+			put_u16(nlh, IPVS_DAEMON_ATTR_SYNC_MAXLEN,
+				sync->maxlen);
 		if (sync->group.family == AF_INET)
-			mnl_attr_put(nlh, IPVS_DAEMON_ATTR_MCAST_GROUP, 4,
-				     sync->group.u.bytes);
+			put(nlh, IPVS_DAEMON_ATTR_MCAST_GROUP, 4,
+			    sync->group.u.bytes);
 		else if (sync->group.family == AF_INET6)
-			mnl_attr_put(nlh, IPVS_DAEMON_ATTR_MCAST_GROUP6, 16,
-				     sync->group.u.bytes);
+			put(nlh, IPVS_DAEMON_ATTR_MCAST_GROUP6, 16,
+			    sync->group.u.bytes);
 		/* the kernel reads the port in host order here */
 		if (sync->port)
-			mnl_attr_put_u16(nlh, IPVS_DAEMON_ATTR_MCAST_PORT,
-					 sync->port);
+			put_u16(nlh, IPVS_DAEMON_ATTR_MCAST_PORT, sync->port);
 		if (sync->ttl)
-			mnl_attr_put_u8(nlh, IPVS_DAEMON_ATTR_MCAST_TTL,
-					sync->ttl);
+			put_u8(nlh, IPVS_DAEMON_ATTR_MCAST_TTL, sync->ttl);
 	}
-	mnl_attr_nest_end(nlh, n);
+	nest_end(nlh, n);
 	return done(nlh);
 }
 
@@ -251,12 +299,11 @@ size_t ipvs_msg_timeouts_req(void *buf, size_t len, uint16_t family,
 	if (!nlh)
 		return 0;
 	if (t->tcp)
-		mnl_attr_put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_TCP, t->tcp);
+		put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_TCP, t->tcp);
 	if (t->tcp_fin)
-		mnl_attr_put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN,
-				 t->tcp_fin);
+		put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t->tcp_fin);
 	if (t->udp)
-		mnl_attr_put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_UDP, t->udp);
+		put_u32(nlh, IPVS_CMD_ATTR_TIMEOUT_UDP, t->udp);
 	return done(nlh);
 }
 

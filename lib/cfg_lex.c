@@ -49,7 +49,11 @@ struct cfg_lex {
 	struct lex_buf raw; /* the physical line(s) */
 	int raw_line; /* where raw starts */
 	struct lex_buf exp; /* after $NAME expansion */
-	size_t exp_pos; /* next line inside exp (multi-line values) */
+	/* the logical line being split: inside the file buffer when it
+	 * needed no joining or expansion (no copy), else inside exp; it may
+	 * hold several lines (a multi-line value), ln_pos is the next one */
+	char *ln;
+	size_t ln_len, ln_pos;
 	const char *exp_file;
 	int exp_line;
 	struct lex_buf words; /* NUL-separated words of the current line */
@@ -479,41 +483,46 @@ static const char *skip_blank(const char *s)
 /*
  * Next physical line of the top file, with "\" continuations joined: by a
  * space, or by a newline in a "$NAME=" definition, whose value then
- * expands to several lines.
+ * expands to several lines. A line that continues nothing is ended in
+ * place in the file buffer (ours; the snapshot holds its own copy) and
+ * returned as it is; a joined one is built in lx->raw. NULL at the end.
  */
-static bool read_raw(struct cfg_lex *lx, struct lex_file *f)
+static char *read_raw(struct cfg_lex *lx, struct lex_file *f)
 {
-	const char *first = f->buf + f->pos;
+	char *first = f->buf + f->pos;
 	bool def;
 
 	lx->raw.len = 0;
 	if (f->pos >= f->len)
-		return false;
+		return NULL;
 	f->line++;
 	lx->raw_line = f->line; /* a continued line is named by its first */
-	first = skip_blank(first);
 	def = false;
-	if (*first == '$') {
-		size_t n = strcspn(first, "=\n");
-
-		def = first[n] == '=';
-	}
 	for (;;) {
-		const char *s = f->buf + f->pos;
-		const char *nl = memchr(s, '\n', f->len - f->pos);
+		char *s = f->buf + f->pos;
+		char *nl = memchr(s, '\n', f->len - f->pos);
 		size_t n = nl ? (size_t)(nl - s) : f->len - f->pos;
 
 		f->pos += n + (nl ? 1 : 0);
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (n && s[n - 1] == '\\' && nl && f->pos < f->len) {
+			if (s == first) {
+				const char *b = skip_blank(first);
+
+				def = *b == '$' && b[strcspn(b, "=\n")] == '=';
+			}
 			buf_add(&lx->raw, s, n - 1);
 			buf_add(&lx->raw, def ? "\n" : " ", 1);
 			f->line++;
 			continue;
 		}
+		if (s == first) {
+			s[n] = '\0';
+			return s;
+		}
 		buf_add(&lx->raw, s, n);
-		return true;
+		return lx->raw.s;
 	}
 }
 
@@ -536,11 +545,11 @@ static const char *conditional(struct cfg_lex *lx, const char *s)
 	return match != neg ? end : NULL;
 }
 
-/* Produce the next expanded line in lx->exp; false at the end of input. */
+/* Produce the next logical line in lx->ln; false at the end of input. */
 static bool next_expanded(struct cfg_lex *lx)
 {
 	struct lex_file *f;
-	const char *s;
+	char *s;
 
 	for (;;) {
 		if (!lx->n_stack)
@@ -551,27 +560,31 @@ static bool next_expanded(struct cfg_lex *lx)
 			lx->n_stack--;
 			continue;
 		}
-		if (!read_raw(lx, f)) {
+		s = read_raw(lx, f);
+		if (!s) {
 			free(f->buf);
 			lx->n_stack--;
 			continue;
 		}
 		lx->x->loc.file = f->name;
 		lx->x->loc.line = lx->raw_line;
-		s = skip_blank(lx->raw.s);
-		s = conditional(lx, s);
+		s = (char *)skip_blank(s);
+		s = (char *)conditional(lx, s);
 		if (!s)
 			continue;
-		s = skip_blank(s);
+		s = (char *)skip_blank(s);
 		if (*s == '$' && try_define(lx, s))
 			continue;
-		lx->exp.len = 0;
-		buf_add(&lx->exp, "", 0);
-		if (!strchr(s, '$'))
-			buf_add(&lx->exp, s, strlen(s));
-		else if (expand(lx, s, 0) < 0)
-			continue;
-		lx->exp_pos = 0;
+		if (strchr(s, '$')) {
+			lx->exp.len = 0;
+			buf_add(&lx->exp, "", 0);
+			if (expand(lx, s, 0) < 0)
+				continue;
+			s = lx->exp.s;
+		}
+		lx->ln = s;
+		lx->ln_len = strlen(s);
+		lx->ln_pos = 0;
 		lx->exp_file = f->name;
 		lx->exp_line = lx->raw_line;
 		return true;
@@ -584,15 +597,20 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 		size_t ntok, i;
 		char *line, *nl;
 
-		if (!lx->exp.s || lx->exp_pos > lx->exp.len) {
-			if (!next_expanded(lx))
+		if (!lx->ln || lx->ln_pos > lx->ln_len) {
+			if (!next_expanded(lx)) {
+				lx->ln = NULL;
 				return 0;
+			}
 		}
-		line = lx->exp.s + lx->exp_pos;
-		nl = strchr(line, '\n');
-		if (nl)
+		line = lx->ln + lx->ln_pos;
+		nl = memchr(line, '\n', lx->ln_len - lx->ln_pos);
+		if (nl) {
 			*nl = '\0';
-		lx->exp_pos += strlen(line) + 1;
+			lx->ln_pos = (size_t)(nl - lx->ln) + 1;
+		} else {
+			lx->ln_pos = lx->ln_len + 1;
+		}
 		lx->x->loc.file = lx->exp_file;
 		lx->x->loc.line = lx->exp_line;
 		if (split(lx, line, &ntok) < 0 || !ntok)
@@ -617,7 +635,7 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 			else
 				do_include(lx, lx->tok[1],
 					   &lx->stack[lx->n_stack - 1]);
-			lx->exp_pos = lx->exp.len + 1; /* rest of this line */
+			lx->ln_pos = lx->ln_len + 1; /* rest of this line */
 			continue;
 		}
 		out->file = lx->exp_file;
