@@ -99,7 +99,7 @@ conf() {
 	cat >"$LVS_WORK/$1.conf" <<EOC
 global_defs {
 	router_id lvs-sync-$1
-	lvs_sync_daemon eth0 VI_1 id 7
+	lvs_sync_daemon eth0 VI_1 id 7 maxlen 1400 port 8850 ttl 2 group 239.255.0.81
 }
 vrrp_instance VI_1 {
 	state $2
@@ -239,6 +239,21 @@ else
 	tap_fail "$t: A runs the master sync daemon, B the backup one" \
 		"A: $(nsx dA ipvsadm -Ln --daemon | tr '\n' ' ') B: $(nsx dB ipvsadm -Ln --daemon | tr '\n' ' ')"
 fi
+# every option of lvs_sync_daemon, read back from the kernel
+for d in dA dB; do
+	got=$(nsx $d ipvsadm -Ln --daemon | tr '\n' ' ')
+	miss=""
+	for want in mcast=eth0 syncid=7 maxlen=1400 group=239.255.0.81 \
+		port=8850 ttl=2; do
+		case $got in *"$want"*) ;; *) miss="$miss $want" ;; esac
+	done
+	if [ -z "$miss" ]; then
+		tap_ok "$t: $d: the kernel's sync daemon has id, maxlen, group, port and ttl as configured"
+	else
+		tap_fail "$t: $d: the kernel's sync daemon has id, maxlen, group, port and ttl as configured" \
+			"missing:$miss; ipvsadm: $got"
+	fi
+done
 
 ip netns exec "$ns-c" "$PY" "$LVS_WORK/client.py" "$VIP" "$PORT" \
 	"$LVS_WORK/stop" "$LVS_WORK/progress" </dev/null \
