@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "log.h"
+#include "sysctl.h"
 #include "checker/checker.h"
 #include "checker/priv.h"
 #include "checker/script.h"
@@ -81,16 +82,14 @@ int chk_priv_need(const struct cfg *c, const char *user, int icmp_ok, char *why,
 /* is @gid inside net.ipv4.ping_group_range? */
 static int priv_icmp_ok(gid_t gid)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/ping_group_range", "r");
 	unsigned long lo, hi;
-	int ok = 0;
+	char buf[64];
 
-	if (!f)
+	if (sysctl_get("/proc/sys/net/ipv4/ping_group_range", buf,
+		       sizeof(buf)) < 0 ||
+	    sscanf(buf, "%lu %lu", &lo, &hi) != 2)
 		return 0;
-	if (fscanf(f, "%lu %lu", &lo, &hi) == 2)
-		ok = gid >= lo && gid <= hi;
-	fclose(f);
-	return ok;
+	return gid >= lo && gid <= hi;
 }
 
 #define PRIV_MAX_GROUPS 64

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "lvs_int.h"
+#include "sysctl.h"
 
 #define LVS_SYSCTL_DIR "/proc/sys/net/ipv4/vs/"
 
@@ -22,17 +23,10 @@
 static long read_sysctl(const char *name)
 {
 	char path[128];
-	long v = -1;
-	FILE *f;
+	long v;
 
 	snprintf(path, sizeof(path), LVS_SYSCTL_DIR "%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return sysctl_get_long(path, &v) < 0 ? -1 : v;
 }
 
 /* can health checks take a real server out (or set its weight to 0)? */

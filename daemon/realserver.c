@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "realserver.h"
+#include "sysctl.h"
 
 int rs_plan(const struct addr *vips, int nvips, const char *dev,
 	    char ifs[][RS_IFNAMSIZ], int nifs, struct rs_item *items)
@@ -90,46 +91,27 @@ const char *rs_item_cmd(const struct rs_item *it, char *buf, size_t len)
 
 /* ---- reading the host ---- */
 
-/* first_line - the first line of a small /proc or /sys file into @buf. */
-static int first_line(const char *path, char *buf, int len)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
 static int sysctl_read(const char *ifname, const char *key, int *val)
 {
-	char path[128], buf[32];
+	char path[128];
+	long v;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname,
 		 key);
-	if (first_line(path, buf, sizeof(buf)) < 0)
+	if (sysctl_get_long(path, &v) < 0)
 		return -1;
-	*val = atoi(buf);
+	*val = (int)v;
 	return 0;
 }
 
 static int sysctl_write(const char *ifname, const char *key, int val)
 {
 	char path[128], buf[16];
-	int fd, len, ok;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname,
 		 key);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	len = snprintf(buf, sizeof(buf), "%d\n", val);
-	ok = write(fd, buf, (size_t)len) == len;
-	if (close(fd) < 0)
-		ok = 0;
-	return ok ? 0 : -1;
+	snprintf(buf, sizeof(buf), "%d\n", val);
+	return sysctl_set(path, buf);
 }
 
 static int link_is_up(const char *ifname)
@@ -137,7 +119,7 @@ static int link_is_up(const char *ifname)
 	char path[128], buf[32];
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/flags", ifname);
-	if (first_line(path, buf, sizeof(buf)) < 0)
+	if (sysctl_get(path, buf, sizeof(buf)) < 0)
 		return -1;
 	return (strtoul(buf, NULL, 16) & IFF_UP) != 0;
 }

@@ -22,6 +22,7 @@
 
 #include "garp.h"
 #include "log.h"
+#include "sysctl.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -122,18 +123,12 @@ int vrrp_garp_open(void)
 /* true when IPv6 forwarding is on for @ifname (then NA carries R=1) */
 static bool if_forwards6(const char *ifname)
 {
-	char path[128], c = '0';
-	int fd;
+	char path[128];
+	long v;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding",
 		 ifname);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = '0';
-	close(fd);
-	return c == '1';
+	return sysctl_get_long(path, &v) == 0 && v == 1;
 }
 
 int vrrp_garp_send(int fd, const char *ifname, const struct addr *vip)

@@ -18,42 +18,25 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sysctl.h"
 #include "vmac_int.h"
 
 static int sysctl_rw(const char *fam, const char *ifn, const char *key,
 		     const char *val, char *old, size_t oldsz)
 {
 	char path[160];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", fam, ifn,
 		 key);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		log_err("vmac: %s: %s", path, strerror(errno));
+	if (old && sysctl_get(path, old, oldsz) < 0) {
+		log_err("vmac: reading %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (old) {
-		n = read(fd, old, oldsz - 1);
-		old[n > 0 ? n : 0] = '\0';
-		old[strcspn(old, "\n")] = '\0';
-		if (lseek(fd, 0, SEEK_SET) < 0)
-			n = -1;
-		if (n <= 0) {
-			log_err("vmac: reading %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	n = write(fd, val, strlen(val));
-	if (n != (ssize_t)strlen(val)) {
+	if (sysctl_set(path, val) < 0) {
 		log_err("vmac: writing %s to %s: %s", val, path,
 			strerror(errno));
-		close(fd);
 		return -1;
 	}
-	close(fd);
 	return 0;
 }
 
