@@ -206,6 +206,29 @@ void chk_quorum_update(struct chk_engine *e, struct chk_vs *vs)
 	chk_notify_vs(e, vs);
 }
 
+/* keep @rs's down reason while a checker still fails with it, else take
+ * the failure of the first checker still down; true when it changed */
+static bool rs_reason_follow(struct chk_rs *rs)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < rs->n_checks; i++) {
+		const struct chk *k = rs->checks[i];
+
+		if (k->fsm.up || !k->last_failure)
+			continue;
+		if (rs->reason && !strcmp(k->last_failure, rs->reason))
+			return false;
+		if (!first)
+			first = k->last_failure;
+	}
+	if (!first)
+		return false;
+	chk_str_set(&rs->reason, first);
+	return true;
+}
+
 void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 {
 	struct ipc_rs_health h;
@@ -220,6 +243,10 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 		if (rs->checks[i]->weight >= 0)
 			w = rs->checks[i]->weight;
 	}
+	/* still down, but the checker that took it down may have recovered
+	 * while another fails: the reason follows one that still fails */
+	if (!up && !rs->up && rs_reason_follow(rs))
+		chk_status_changed(e);
 	if (up == rs->up && w == rs->weight)
 		return;
 	bool flip = up != rs->up;

@@ -54,7 +54,7 @@ static json_object *status_rs(const struct chk_rs *rs)
 {
 	json_object *o = json_object_new_object(), *checks;
 	char name[CHK_NAME_MAX];
-	const struct chk *last = NULL;
+	const struct chk *last = NULL, *failing = NULL;
 	unsigned fails = 0;
 	const char *lastfail = "";
 	size_t i;
@@ -85,9 +85,16 @@ static json_object *status_rs(const struct chk_rs *rs)
 			last = k;
 		if (k->fsm.fails > fails)
 			fails = k->fsm.fails;
-		if (k->last_failure)
+		/* the newest failure: a checker whose last run failed, the
+		 * latest of those; else any failure remembered */
+		if (k->failed && k->last_failure &&
+		    (!failing || k->last_wall_ms > failing->last_wall_ms))
+			failing = k;
+		if (k->last_failure && !*lastfail)
 			lastfail = k->last_failure;
 	}
+	if (failing)
+		lastfail = failing->last_failure;
 	json_object_object_add(o, "last_failure",
 			       json_object_new_string(lastfail));
 	json_object_object_add(

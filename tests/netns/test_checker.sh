@@ -3,9 +3,11 @@
 # every check type up, down on failure and up again; misbehaving servers
 # marked down with the right reason and no crash; retry / delay_before_retry
 # / alpha / warmup timing; notify scripts, quorum (capped at the total
-# weight) and the notify FIFO in order; reload keeping state; resume after a checker restart; privilege
-# drop. Topology: director "d" (192.0.2.1) and real servers "r"
-# (192.0.2.21-31) on one veth pair. directord runs with -C (checker only).
+# weight) and the notify FIFO in order for every check type; two checkers
+# on one real server; MISC_CHECK's user; reload keeping state; resume after
+# a checker restart; privilege drop; directorctl genhash (plain, -S, -V).
+# Topology: director "d" (192.0.2.1) and real servers "r" (192.0.2.21-31)
+# on one veth pair. directord runs with -C (checker only).
 set -u
 NS_TEST=chk
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +100,26 @@ def dns(q):
     r = bytearray(q); r[2] |= 0x80; r[3] = 0x80
     return bytes(r)
 def echo(q): return b"\xde\xad" + q
+# the body names the Host header and the TLS SNI name the client sent
+def hostecho(c, sni=""):
+    c.settimeout(5); d = b""
+    while b"\r\n\r\n" not in d and len(d) < 8192:
+        x = c.recv(4096)
+        if not x: break
+        d += x
+    host = ""
+    for line in d.split(b"\r\n")[1:]:
+        if line.lower().startswith(b"host:"): host = line[5:].strip().decode()
+    body = ("host=%s sni=%s\n" % (host, sni)).encode()
+    c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+def tlsecho(c):
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+    ctx.sni_callback = lambda s, name, x: setattr(s, "sni", name or "")
+    t = ctx.wrap_socket(c, server_side=True)
+    hostecho(t, getattr(t, "sni", ""))
+    t.close()
 
 async def scale():
     async def h(r, w):
@@ -126,6 +148,8 @@ elif mode == "peers":
     tcp(int(sys.argv[3]), peers)
 elif mode == "scale":
     asyncio.run(scale())
+elif mode == "host":
+    tcp(8080, hostecho); tcp(8443, tlsecho)
 print("ready", flush=True)
 while True: time.sleep(3600)
 EOF
@@ -148,7 +172,7 @@ ns_add d && ns_add r && ns_veth d eth0 r eth0 || {
 ns_addr d eth0 192.0.2.1/24
 ns_addr d eth0 2001:db8::1/64
 ns_addr r eth0 2001:db8::21/64
-for a in 21 22 23 30 31 50 51 52 53 54 55 56 57 58 59; do
+for a in 21 22 23 24 30 31 50 51 52 53 54 55 56 57 58 59; do
 	ns_addr r eth0 192.0.2.$a/24
 done
 # PING_CHECK through unprivileged ICMP sockets (the checker drops root)
@@ -156,6 +180,7 @@ ns_exec d sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
 mkdir -p "$WWW" && echo "hello from rs1" >"$WWW/index.html"
 echo "second url" >"$WWW/two.html"
+echo "dual" >"$WWW/dual.html"
 DIGEST=$(md5sum <"$WWW/index.html" | cut -d' ' -f1)
 
 # certificates: a CA, a server certificate it signed, a self-signed one
@@ -170,7 +195,7 @@ ossl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rs3.example.org \
 	-keyout "$NS_TMP/rs3.key" -out "$NS_TMP/rs3.pem"
 chmod 644 "$NS_TMP"/*.pem
 
-HTTP_PID= SSL_PID= PROTO_PID= T_PID=
+HTTP_PID= SSL_PID= PROTO_PID= T_PID= DUAL_PID=
 start_http() {
 	ns_bg http r python3 -m http.server 80 --bind 192.0.2.21 \
 		--directory "$WWW"
@@ -193,11 +218,22 @@ start_t() {
 	ns_bg tlisten r python3 "$NS_TMP/srv.py" listen 192.0.2.31 7000
 	T_PID=$NS_LAST
 }
+# the TCP_CHECK half of the real server with two checkers
+start_dual() {
+	ns_bg dual r python3 "$NS_TMP/srv.py" listen 192.0.2.21 7003
+	DUAL_PID=$NS_LAST
+}
 ns_bg http6 r python3 -m http.server 80 --bind 2001:db8::21 --directory "$WWW"
 start_http
 start_ssl
 start_proto
 start_t
+start_dual
+# genhash -S against openssl's own file server (HTTP/1.0, body = the file)
+ns_bg sslwww r sh -c "cd '$WWW' && exec openssl s_server -quiet -WWW \
+	-accept 192.0.2.24:443 -cert '$NS_TMP/rs2.pem' -key '$NS_TMP/rs2.key'"
+ns_bg hostecho r python3 "$NS_TMP/srv.py" host 192.0.2.24 \
+	"$NS_TMP/rs2.pem" "$NS_TMP/rs2.key"
 ns_bg ssl3 r openssl s_server -quiet -www -accept 192.0.2.23:443 \
 	-cert "$NS_TMP/rs3.pem" -key "$NS_TMP/rs3.key"
 ns_bg bad r python3 "$NS_TMP/srv.py" bad 192.0.2.30
@@ -205,7 +241,10 @@ ns_bg scale r python3 "$NS_TMP/srv.py" scale 192.0.2.50
 port_open() { ns_exec d python3 -c "import socket; socket.create_connection(('$1', $2), 1)" 2>/dev/null; }
 wait_until 10 port_open 192.0.2.21 80 && wait_until 10 port_open 192.0.2.22 443 &&
 	wait_until 10 port_open 192.0.2.30 8007 &&
-	wait_until 10 port_open 192.0.2.59 8109 ||
+	wait_until 10 port_open 192.0.2.59 8109 &&
+	wait_until 10 port_open 192.0.2.21 7003 &&
+	wait_until 10 port_open 192.0.2.24 443 &&
+	wait_until 10 port_open 192.0.2.24 8443 ||
 	tap_fail "netns/checker servers" "a test server did not start"
 
 mkfifo -m 600 "$FIFO"
@@ -328,7 +367,7 @@ $(rsblk 192.0.2.40 80 "    PING_CHECK {
       retry 0
     }")"
 		vsblk 203.0.113.19 80 "" "$(rsblk 192.0.2.30 81 "    MISC_CHECK {
-      misc_path \"test -e $OUT/misc_ok\"
+      misc_path \"id -u >$OUT/misc_uid_default; test -e $OUT/misc_ok\"
       misc_timeout 2
     }")
 $(rsblk 192.0.2.30 82 "    MISC_CHECK {
@@ -391,6 +430,13 @@ $(rsblk 2001:db8::22 80 "    TCP_CHECK {
       retry 0
       warmup 0
     }")"
+		# two checkers on one real server: up only when both are
+		vsblk 203.0.113.28 80 "" "$(rsblk 192.0.2.21 80 "    TCP_CHECK {
+      connect_port 7003
+      connect_timeout 1
+      retry 0
+    }
+$(http_chk /dual.html)")"
 		# quorum 5 over a total weight of 1: capped to 1, so reachable
 		vsblk 203.0.113.27 80 "  quorum 5" "$(rsblk 192.0.2.21 80 "    TCP_CHECK {
       connect_timeout 1
@@ -453,7 +499,41 @@ VSMTP="[203.0.113.16]:tcp:25" VDNS="[203.0.113.17]:udp:53"
 VPING="[203.0.113.18]:tcp:80" VMISC="[203.0.113.19]:tcp:80"
 VT="[203.0.113.20]:tcp:7000" VW="[203.0.113.21]:tcp:8100"
 VW0="[203.0.113.22]:tcp:8101"
+VDUAL="[203.0.113.28]:tcp:80"
 RS1="[192.0.2.21]:tcp:80"
+# fifo_seq VS [RS...] : the FIFO lines about VS in order (its own VS lines
+# and the RS lines of the real servers named, of all when none), as
+# "IP:PORT STATE" and "VS STATE", each followed by '|'; from line
+# FIFO_FROM of the log on (default: all)
+fifo_seq() {
+	local vs=$1
+	shift
+	tail -n +"${FIFO_FROM:-1}" "$FIFOLOG" 2>/dev/null | cut -d' ' -f2- | awk -v vs="$vs" -v rss="$*" '
+	BEGIN { n = split(rss, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+	$1 == "VS" && $2 == vs { printf "VS %s|", $3 }
+	$1 == "RS" && $3 == vs && (n == 0 || ($2 in want)) {
+		r = $2; gsub(/[][]|:(tcp|udp)/, "", r); printf "%s %s|", r, $4 }'
+}
+fifo_seq_in() { # VS "RS..." WANT... : fifo_seq is one of WANT
+	local got w
+	got=$(fifo_seq "$1" $2)
+	shift 2
+	for w in "$@"; do
+		[ "$got" = "$w" ] && return 0
+	done
+	return 1
+}
+# fifo_expect NAME VS "RS..." WANT... : the sequence becomes one of WANT
+# within 3 s (the reader may lag a transition)
+fifo_expect() {
+	local name=$1 vs=$2 rss=$3
+	shift 3
+	if wait_until 3 fifo_seq_in "$vs" "$rss" "$@"; then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "got \"$(fifo_seq "$vs" $rss)\", expected \"$1\""
+	fi
+}
 
 # ---- start ---------------------------------------------------------------
 if ! ns_exec d "$DIRECTORD" -t -f "$CONF" >"$NS_TMP/t.log" 2>&1; then
@@ -490,6 +570,7 @@ expect "udp/up-reply-pattern" "$VDNS" "[192.0.2.30]:udp:9000" True 4
 expect "ping/up" "$VPING" "$RS1" True 4
 expect "misc/up" "$VMISC" "[192.0.2.30]:tcp:81" True 4
 expect "misc/dynamic-up" "$VMISC" "[192.0.2.30]:tcp:82" True 4
+expect "dual/up-with-both-checkers-up" "$VDUAL" "$RS1" True 4
 w=$(rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]')
 [ "$w" = 5 ] && tap_ok "misc/dynamic-weight-exit-minus-2" ||
 	tap_fail "misc/dynamic-weight-exit-minus-2" "weight $w, expected 5 (exit 7)"
@@ -643,6 +724,8 @@ ns_stop "$SSL_PID" 3
 expect "ssl/down" "$VS_SSL" "[192.0.2.22]:tcp:443" False 5 "connection refused"
 start_ssl
 expect "ssl/up-again" "$VS_SSL" "[192.0.2.22]:tcp:443" True 6
+fifo_expect "fifo/ssl-lines-in-order" "$VS_SSL" "[192.0.2.22]:tcp:443" \
+	"192.0.2.22:443 DOWN|VS DOWN|192.0.2.22:443 UP|VS UP|"
 
 ns_stop "$PROTO_PID" 3
 expect "smtp/down" "$VSMTP" "[192.0.2.30]:tcp:2525" False 5 "connection refused"
@@ -652,10 +735,29 @@ start_proto
 expect "smtp/up-again" "$VSMTP" "[192.0.2.30]:tcp:2525" True 6
 expect "dns/up-again" "$VDNS" "[192.0.2.30]:udp:5353" True 6
 expect "udp/up-again" "$VDNS" "[192.0.2.30]:udp:9000" True 6
+fifo_expect "fifo/smtp-lines-in-order" "$VSMTP" "" \
+	"192.0.2.30:2525 DOWN|VS DOWN|192.0.2.30:2525 UP|VS UP|"
+# DNS and UDP fail and recover together, in either order: the VS goes down
+# after both, up after the first
+D=192.0.2.30:5353 U=192.0.2.30:9000
+fifo_expect "fifo/dns-udp-lines-in-order" "$VDNS" "" \
+	"$D DOWN|$U DOWN|VS DOWN|$D UP|VS UP|$U UP|" \
+	"$D DOWN|$U DOWN|VS DOWN|$U UP|VS UP|$D UP|" \
+	"$U DOWN|$D DOWN|VS DOWN|$D UP|VS UP|$U UP|" \
+	"$U DOWN|$D DOWN|VS DOWN|$U UP|VS UP|$D UP|"
 
 ns_addr r eth0 192.0.2.40/24
 expect "ping/up-again" "$VPING" "[192.0.2.40]:tcp:80" True 5
+# up -> down: the address goes away; then the other real server stops
+# answering echo requests (its TCP services stay up)
 ns_exec r ip addr del 192.0.2.40/24 dev eth0
+expect "ping/down-address-gone" "$VPING" "[192.0.2.40]:tcp:80" False 5 "ICMP"
+ns_exec r sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+expect "ping/down-echo-ignored" "$VPING" "$RS1" False 4 "no ICMP echo reply"
+ns_exec r sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+expect "ping/up-again-echo-answered" "$VPING" "$RS1" True 4
+fifo_expect "fifo/ping-lines-in-order" "$VPING" "" \
+	"192.0.2.40:80 DOWN|192.0.2.40:80 UP|192.0.2.40:80 DOWN|192.0.2.21:80 DOWN|VS DOWN|192.0.2.21:80 UP|VS UP|"
 
 rm -f "$OUT/misc_ok"
 expect "misc/down-exit-1" "$VMISC" "[192.0.2.30]:tcp:81" False 4 "script exit 1"
@@ -668,6 +770,40 @@ expect "misc/dynamic-up-again" "$VMISC" "[192.0.2.30]:tcp:82" True 4
 wait_until 3 out_is rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]' = 10 &&
 	tap_ok "misc/dynamic-weight-follows-exit-code" ||
 	tap_fail "misc/dynamic-weight-follows-exit-code" "weight $(rsq "$VMISC" "[192.0.2.30]:tcp:82" 'r["dynamic_weight"]')"
+# the script that timed out went down first; one server always up: no VS line
+fifo_expect "fifo/misc-lines-in-order" "$VMISC" "" \
+	"192.0.2.30:83 DOWN|192.0.2.30:81 DOWN|192.0.2.30:81 UP|192.0.2.30:82 DOWN|192.0.2.30:82 UP|"
+# no user, no script_user: the script runs as the user the checker drops to
+u=$(cat "$OUT/misc_uid_default" 2>/dev/null)
+[ -n "$u" ] && [ "$u" = "$(id -u nobody)" ] && tap_ok "misc/default-user-nobody" ||
+	tap_fail "misc/default-user-nobody" "script ran as uid ${u:-?}, expected $(id -u nobody)"
+
+# ---- two checkers on one real server: up only when both are up --------------
+chk_up() { rsq "$VDUAL" "$RS1" "[c['up'] for c in r['checks'] if c['type'] == '$1'][0]"; }
+# the HTTP server's restart above took this real server down and up too
+dual_from=$(($(wc -l <"$FIFOLOG") + 1))
+ns_stop "$DUAL_PID" 3
+expect "dual/tcp-fails-down" "$VDUAL" "$RS1" False 4 "connection refused"
+start_dual
+expect "dual/tcp-back-up" "$VDUAL" "$RS1" True 4
+mv "$WWW/dual.html" "$WWW/dual.away"
+expect "dual/http-fails-down" "$VDUAL" "$RS1" False 4 "HTTP status 404"
+# both fail, then HTTP recovers: still down, and the reason is now TCP's
+ns_stop "$DUAL_PID" 3
+wait_until 4 out_is chk_up TCP_CHECK = False ||
+	tap_fail "dual/tcp-check-down" "TCP_CHECK up: $(chk_up TCP_CHECK)"
+mv "$WWW/dual.away" "$WWW/dual.html"
+if wait_until 4 out_is chk_up HTTP_GET = True; then
+	sleep 1.2 # one more round of both checks
+	expect "dual/down-while-one-checker-fails" "$VDUAL" "$RS1" False 0
+	expect "dual/reason-of-the-checker-still-failing" "$VDUAL" "$RS1" False 0 "connection refused"
+else
+	tap_fail "dual/down-while-one-checker-fails" "HTTP_GET never came back"
+fi
+start_dual
+expect "dual/up-when-both-up-again" "$VDUAL" "$RS1" True 4
+FIFO_FROM=$dual_from fifo_expect "fifo/dual-lines-in-order" "$VDUAL" "" \
+	"192.0.2.21:80 DOWN|VS DOWN|192.0.2.21:80 UP|VS UP|192.0.2.21:80 DOWN|VS DOWN|192.0.2.21:80 UP|VS UP|"
 
 # ---- no crash, privileges ----------------------------------------------------
 [ "$(checker_pid)" = "$CPID" ] && tap_ok "bad/no-checker-crash" ||
@@ -717,14 +853,32 @@ else
 	tap_fail "restart/health-resumed-no-flap" "checker not restarted"
 fi
 
-# ---- genhash (directorctl genhash, when wired) -------------------------------
-gh=$(ns_exec d "$DIRECTORCTL" genhash -s 192.0.2.21 -p 80 -u /index.html 2>&1)
-case $? in
-0) [ "$gh" = "MD5SUM = $DIGEST" ] && tap_ok "genhash/md5-of-body" ||
-	tap_fail "genhash/md5-of-body" "$gh" ;;
-64) tap_skip "genhash/md5-of-body" "directorctl has no genhash command" ;;
-*) tap_fail "genhash/md5-of-body" "$gh" ;;
-esac
+# ---- directorctl genhash (keepalived's genhash, no daemon needed) -----------
+# exit 0 digest printed, 1 fetch failed, 2 usage; 64 is directorctl's
+# "unknown command", i.e. genhash missing: a failure like any other
+md5of() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
+genhash_is() { # NAME WANT-MD5 ARGS...
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$(ns_exec d "$DIRECTORCTL" genhash "$@" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ "$out" = "MD5SUM = $want" ] && tap_ok "$name" ||
+		tap_fail "$name" "exit $rc: $(echo "$out" | tr '\n' ' ')(expected MD5SUM = $want)"
+}
+genhash_is "genhash/md5-of-body" "$DIGEST" -s 192.0.2.21 -p 80 -u /index.html
+genhash_is "genhash/tls-openssl-s-server" "$DIGEST" -S -s 192.0.2.24 -p 443 -u /index.html
+# the echo server's body names the Host header and the SNI name it got
+genhash_is "genhash/default-host-ip-port" "$(md5of "host=192.0.2.24:8080 sni=
+")" -s 192.0.2.24 -p 8080 -u /
+genhash_is "genhash/vhost-sets-host-header" "$(md5of "host=vhost.example.org sni=
+")" -s 192.0.2.24 -p 8080 -u / -V vhost.example.org
+genhash_is "genhash/tls-vhost-sets-host-and-sni" "$(md5of "host=tls.example.org sni=tls.example.org
+")" -S -s 192.0.2.24 -p 8443 -u / -V tls.example.org
+gh=$(ns_exec d "$DIRECTORCTL" genhash -S -s 192.0.2.21 -p 80 -u / 2>&1)
+rc=$?
+[ $rc = 1 ] && [[ $gh == *"TLS handshake failed"* ]] &&
+	tap_ok "genhash/tls-to-plain-server-fails" ||
+	tap_fail "genhash/tls-to-plain-server-fails" "exit $rc: $gh"
 rm -f "$OUT/omega.log" # the real server went down and up earlier
 ns_stop "$DPID" 5 || tap_fail "stop" "directord did not stop on SIGTERM"
 # omega: on shutdown the live real servers' notify_down and quorum_down run
@@ -772,9 +926,27 @@ virtual_server 203.0.113.40 80 {
       warmup 0
     }
   }
+  # the checker stays root here (fwmark): scripts get the user asked for,
+  # else the default script user (nobody without script_user), never root
+  real_server 192.0.2.30 84 {
+    MISC_CHECK {
+      misc_path "/bin/sh -c 'echo \$(id -u):\$(id -g) >$OUT/misc_uid_user'"
+      user daemon
+      warmup 0
+    }
+  }
+  real_server 192.0.2.30 85 {
+    MISC_CHECK {
+      misc_path "/bin/sh -c 'id -u >$OUT/misc_uid_root_default'"
+      warmup 0
+    }
+  }
 }
 EOF
 VO="[203.0.113.40]:tcp:80"
+# written by nobody, then by daemon after the reload below: one file both
+# may write (root's, like the sticky directory, so protected_regular allows)
+install -m 666 /dev/null "$OUT/misc_uid_root_default"
 ns_bg optd d "$DIRECTORD" -n -l -C -f "$OCONF" --control "$CTL" \
 	-p "$NS_TMP/options.pid"
 OPID=$NS_LAST
@@ -784,9 +956,29 @@ wait_until 3 grep -qs "^192.0.2.1 40001$" "$OUT/peers.log" &&
 	tap_fail "tcp/source-address-and-port-used" "peers: $(sort -u "$OUT/peers.log" 2>/dev/null | tr '\n' ' ')"
 expect "tcp/fwmark-sets-so-mark" "$VO" "$RS1" False 5 "unreachable"
 expect "tcp/connect-port-overrides" "$VO" "[192.0.2.21]:tcp:443" True 3
+expect "misc/user-up" "$VO" "[192.0.2.30]:tcp:84" True 3
+u=$(cat "$OUT/misc_uid_user" 2>/dev/null)
+[ "$u" = "$(id -u daemon):$(id -g daemon)" ] && tap_ok "misc/runs-as-configured-user" ||
+	tap_fail "misc/runs-as-configured-user" "uid:gid ${u:-?}, expected $(id -u daemon):$(id -g daemon)"
+wait_until 3 test -s "$OUT/misc_uid_root_default"
+u=$(cat "$OUT/misc_uid_root_default" 2>/dev/null)
+[ "$u" = "$(id -u nobody)" ] && tap_ok "misc/root-checker-default-user-nobody" ||
+	tap_fail "misc/root-checker-default-user-nobody" "uid ${u:-?}, expected $(id -u nobody)"
 grep -q "staying root: fwmark needs CAP_NET_ADMIN" "$NS_TMP/optd.log" &&
 	tap_ok "priv/stays-root-for-fwmark" ||
 	tap_fail "priv/stays-root-for-fwmark" "no log line"
+# with script_user the default is that user (credentials resolved anew on
+# reload; the checker is still root)
+{
+	printf 'global_defs {\n  script_user daemon\n}\n'
+	cat "$OCONF"
+} >"$OCONF.new" && mv "$OCONF.new" "$OCONF"
+if ctl reload >"$NS_TMP/oreload.out" 2>&1 &&
+	wait_until 4 out_is cat "$OUT/misc_uid_root_default" = "$(id -u daemon)"; then
+	tap_ok "misc/default-user-script-user"
+else
+	tap_fail "misc/default-user-script-user" "uid $(cat "$OUT/misc_uid_root_default" 2>/dev/null), expected $(id -u daemon); reload: $(tr '\n' ' ' <"$NS_TMP/oreload.out")"
+fi
 ns_stop "$OPID" 5
 
 # ---- file descriptors and memory flat over 10,000 checks ---------------------
