@@ -46,7 +46,9 @@ int chk_dns_query(uint8_t *buf, size_t len, uint16_t id, const char *name,
 	put16(buf, id);
 	put16(buf + 2, 0x0100); /* RD */
 	put16(buf + 4, 1); /* QDCOUNT */
-	while (*s && strcmp(s, ".") != 0) {
+	if (!strcmp(s, "."))
+		s++; /* the root alone; elsewhere a dot ends a label */
+	while (*s) {
 		const char *dot = strchr(s, '.');
 		size_t l = dot ? (size_t)(dot - s) : strlen(s);
 

@@ -116,6 +116,33 @@ static void *kw_dns_type(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 	return NULL;
 }
 
+/* a query name the checker can send: labels of 1-63 bytes, at most 253
+ * in all, an optional final dot; "." alone is the root */
+static void *kw_dns_name(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			 int argc, char **argv)
+{
+	const char *s = argv[0], *p = s;
+	size_t total = strlen(s);
+
+	while (strcmp(s, ".") && *p) {
+		size_t l = strcspn(p, ".");
+
+		if (l == 0 || l > 63 || total > 254 ||
+		    (total == 254 && s[253] != '.')) {
+			cfg_err(x,
+				"DNS name '%s' is not a domain name (labels "
+				"of 1 to 63 characters, 253 in all)",
+				s);
+			return NULL;
+		}
+		p += l;
+		if (*p == '.')
+			p++;
+	}
+	cfg_set_str(&((C *)obj)->dns_name, s);
+	return NULL;
+}
+
 static void dns_end(struct cfg_ctx *x, void *obj)
 {
 	C *chk = obj;
@@ -128,7 +155,7 @@ static void dns_end(struct cfg_ctx *x, void *obj)
 
 static const struct cfg_kw dns_kw[] = {
 	CFG_KW("type", kw_dns_type, 1, 1),
-	CFG_STR("name", C, dns_name),
+	CFG_KW("name", kw_dns_name, 1, 1),
 };
 
 const struct cfg_block cfg_blk_dns = {

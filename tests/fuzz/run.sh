@@ -5,7 +5,8 @@
 #   ok - fuzz/vrrp_pkt (N runs)    not ok - fuzz/vrrp_pkt: WHY    skip - ...
 # A crash input is kept as $OUT/crash-* for reproduction.
 #
-#   tests/fuzz/run.sh [TARGET...]      (TARGET: vrrp_pkt cfg; default: all)
+#   tests/fuzz/run.sh [TARGET...]
+#     (TARGET: vrrp_pkt cfg http ipvs_msg chk_pkt; default: all)
 # Environment: DD_BUILD (output under $DD_BUILD/fuzz), FUZZ_CC (clang),
 # FUZZ_TIME (seconds per target, default 40), FUZZ_RUNS_SCALE (multiplies the
 # run counts, default 1).
@@ -22,14 +23,19 @@ FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 # target table: NAME RUNS SEED_DIRS... ; sources come from target_srcs.
 # The run counts keep each target well under TIME on a loaded 2-core box
 # (the parser does >100k runs/s, the loader 500-2000 runs/s since every
-# input goes through a file).
-targets="vrrp_pkt cfg"
+# input goes through a file). The checker and IPVS targets (http ~45k
+# runs/s, ipvs_msg ~240k, chk_pkt ~150k unloaded) take about 10 s each,
+# build included.
+targets="vrrp_pkt cfg http ipvs_msg chk_pkt"
 [ $# -gt 0 ] && targets="$*"
 
 target_runs() {
 	case $1 in
 	vrrp_pkt) echo $((1000000 * SCALE)) ;;
 	cfg) echo $((20000 * SCALE)) ;;
+	http) echo $((450000 * SCALE)) ;;
+	ipvs_msg) echo $((1500000 * SCALE)) ;;
+	chk_pkt) echo $((1000000 * SCALE)) ;;
 	esac
 }
 
@@ -37,6 +43,7 @@ target_seeds() {
 	case $1 in
 	vrrp_pkt) echo "$SRC/tests/fuzz/corpus_vrrp" ;;
 	cfg) echo "$SRC/tests/unit/conf/good $SRC/tests/unit/conf/bad" ;;
+	http | ipvs_msg | chk_pkt) echo "$SRC/tests/fuzz/corpus_$1" ;;
 	esac
 }
 
@@ -50,6 +57,24 @@ target_srcs() {
 		grep -o 'lib/cfg_[a-z0-9_]*\.c' "$SRC/lib/cfg.inc" | sort -u |
 			sed "s|^|$SRC/|"
 		;;
+	http)
+		echo "$SRC/tests/fuzz/fuzz_http.c $SRC/checker/http_parse.c"
+		echo "$SRC/checker/tls.c $SRC/lib/addr.c $SRC/lib/dl.c"
+		;;
+	ipvs_msg)
+		echo "$SRC/tests/fuzz/fuzz_ipvs_msg.c $SRC/daemon/ipvs_msg.c"
+		echo "$SRC/lib/addr.c"
+		;;
+	chk_pkt) echo "$SRC/tests/fuzz/fuzz_chk_pkt.c $SRC/checker/pkt.c" ;;
+	esac
+}
+
+# target_libs NAME: the libraries to link (the digest's libcrypto is
+# loaded at run time through dlopen)
+target_libs() {
+	case $1 in
+	http) echo "-ldl" ;;
+	ipvs_msg) echo "-lmnl" ;;
 	esac
 }
 
@@ -84,7 +109,8 @@ for t in $targets; do
 	fi
 	bin=$OUT/fuzz_$t log=$OUT/$t.log
 	# shellcheck disable=SC2046 # word splitting of the source list is wanted
-	if ! "$CC" $FLAGS $(target_srcs "$t") -o "$bin" >"$OUT/$t.build.log" 2>&1; then
+	if ! "$CC" $FLAGS $(target_srcs "$t") -o "$bin" $(target_libs "$t") \
+		>"$OUT/$t.build.log" 2>&1; then
 		tap_fail "fuzz/$t" "build failed: $(tail -n 3 "$OUT/$t.build.log" | tr '\n' ' ')"
 		continue
 	fi

@@ -35,6 +35,10 @@ static void dns_query_bytes(void **s)
 	assert_int_equal(chk_dns_query(b, sizeof(b), 1, ".", 6), 17);
 	assert_int_equal(b[12], 0);
 	assert_int_equal(chk_dns_query(b, sizeof(b), 1, "a..b", 1), -1);
+	/* an empty last label is no root (found by fuzz/chk_pkt) */
+	assert_int_equal(chk_dns_query(b, sizeof(b), 1, "a..", 1), -1);
+	assert_int_equal(chk_dns_query(b, sizeof(b), 1, "..", 1), -1);
+	assert_int_equal(chk_dns_query(b, sizeof(b), 1, "", 1), 17);
 	assert_int_equal(chk_dns_query(b, 16, 1, "example.org", 1), -1);
 }
 
