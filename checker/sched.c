@@ -188,8 +188,8 @@ static unsigned long sched_vs_weight(const struct chk_vs *vs)
 
 void chk_quorum_init(struct chk_vs *vs)
 {
-	vs->quorum_up =
-		chk_quorum_eval(false, sched_vs_weight(vs), vs->quorum, 0);
+	vs->quorum_up = chk_quorum_eval(false, sched_vs_weight(vs), vs->quorum,
+					vs->cfg->hysteresis);
 }
 
 void chk_quorum_update(struct chk_engine *e, struct chk_vs *vs)

@@ -325,8 +325,11 @@ static struct lvs_vs_state *states_for(const struct lvs *l, const struct cfg *c)
 				!(rs->n_checks && (rs->alpha || vs->alpha));
 			st[v].rs[r].weight = -1;
 		}
-		st[v].quorum_up = lvs_model_quorum(vs, st[v].rs,
-						   ost ? ost->quorum_up : true);
+		/* a new virtual server starts with its quorum only when the
+		 * live weight reaches quorum + hysteresis, as keepalived's
+		 * set_quorum_states() decides */
+		st[v].quorum_up = lvs_model_quorum(
+			vs, st[v].rs, ost ? ost->quorum_up : false);
 	}
 	return st;
 fail:
