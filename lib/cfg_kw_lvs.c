@@ -415,6 +415,14 @@ static void *kw_rs_weight(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 
 static void rs_end(struct cfg_ctx *x, void *obj)
 {
+	const struct cfg_rs *rs = obj;
+
+	/* the kernel refuses the destination otherwise (ERANGE), 0 included */
+	if (rs->lthreshold > rs->uthreshold)
+		cfg_msg_at(x, CFG_ERR, &rs->loc,
+			   "lthreshold %u is above uthreshold %u (0: no "
+			   "limit), which IPVS refuses",
+			   rs->lthreshold, rs->uthreshold);
 	x->cur_rs = NULL;
 }
 

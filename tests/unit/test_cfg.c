@@ -615,6 +615,8 @@ static const struct bad_case bad_cases[] = {
 	  "status_code range '299-200' ends before it starts" },
 	{ "no_misc_path.conf", "no_misc_path.conf", 4,
 	  "MISC_CHECK has no misc_path" },
+	{ "thresholds.conf", "thresholds.conf", 3,
+	  "lthreshold 20 is above uthreshold 10" },
 	{ "dns_name.conf", "dns_name.conf", 5,
 	  "DNS name 'example.org..' is not a domain name" },
 	{ "tun_on_dr.conf", "tun_on_dr.conf", 3,
