@@ -48,6 +48,12 @@ static void stream_end(struct chk_probe *p, enum chk_verdict v)
 		chk_probe_finish(p, v);
 }
 
+/* connect_timeout, keepalived's 5 s when unset */
+static uint64_t stream_tmo(const struct chk_probe *p)
+{
+	return p->cc->connect_timeout_us ? p->cc->connect_timeout_us : 5000000;
+}
+
 static void stream_timeout(void *arg)
 {
 	struct chk_probe *p = arg;
@@ -290,6 +296,17 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
+	/* connected: the answer gets its own connect_timeout, as keepalived
+	 * gives each step one (a slow connect on a busy server is not yet a
+	 * slow answer); one window for the whole answer, not one per read,
+	 * so a server that drips bytes still fails */
+	if (p->proto != &chk_proto_tcp &&
+	    chk_tmr_arm(&p->eng->tqs, &p->deadline, ev_now_us(), stream_tmo(p),
+			true, stream_timeout, p) < 0) {
+		chk_probe_fail(p, "out of memory");
+		chk_probe_finish(p, CHK_V_FAIL);
+		return;
+	}
 	if (p->proto->tls)
 		stream_tls_start(p);
 	else
@@ -329,8 +346,7 @@ void chk_stream_start(struct chk_probe *p)
 	struct sockaddr_storage ss;
 	socklen_t sl = chk_probe_target(p->cc, p->rs, &ss);
 	struct linger lg = { 1, 0 };
-	uint64_t tmo =
-		p->cc->connect_timeout_us ? p->cc->connect_timeout_us : 5000000;
+	uint64_t tmo = stream_tmo(p);
 
 	p->phase = CHK_PH_CONNECT;
 	p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0, p->reason);
