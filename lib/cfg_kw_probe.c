@@ -122,22 +122,22 @@ static void *kw_dns_name(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 			 int argc, char **argv)
 {
 	const char *s = argv[0], *p = s;
-	size_t total = strlen(s);
+	size_t n = strlen(s);
+	bool ok = n - (n && s[n - 1] == '.') <= 253;
 
-	while (strcmp(s, ".") && *p) {
+	/* labels up to the end or to a final dot; "." alone is the root */
+	while (ok && *p && strcmp(s, ".")) {
 		size_t l = strcspn(p, ".");
 
-		if (l == 0 || l > 63 || total > 254 ||
-		    (total == 254 && s[253] != '.')) {
-			cfg_err(x,
-				"DNS name '%s' is not a domain name (labels "
-				"of 1 to 63 characters, 253 in all)",
-				s);
-			return NULL;
-		}
-		p += l;
-		if (*p == '.')
-			p++;
+		ok = l >= 1 && l <= 63;
+		p += l + (p[l] == '.');
+	}
+	if (!ok) {
+		cfg_err(x,
+			"DNS name '%s' is not a domain name (labels of 1 to "
+			"63 characters, 253 in all)",
+			s);
+		return NULL;
 	}
 	cfg_set_str(&((C *)obj)->dns_name, s);
 	return NULL;
