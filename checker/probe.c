@@ -90,10 +90,15 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 		OSSL(SSL_free)(p->ssl);
 		p->ssl = NULL;
 	}
-	if (p->fd >= 0) {
+	/* a failed run's socket may hold an error or a half-dead peer: only
+	 * a passed one is reused */
+	if (p->fd >= 0 && !(p->pool_family && p->connected && v != CHK_V_FAIL &&
+			    chk_sock_give(p->eng, p->fd, p->pool_family))) {
 		ev_fd_close(p->eng->loop, p->fd);
-		p->fd = -1;
+		if (p->pool_family)
+			p->eng->pool_open--;
 	}
+	p->fd = -1;
 	if (p->proto && p->proto->release)
 		p->proto->release(p);
 	if (k) {
@@ -162,11 +167,12 @@ socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
 void chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
 		     uint64_t tmo_us, chk_tmr_cb timeout)
 {
-	if (ev_fd_add(p->eng->loop, p->fd, events, io, p) < 0) {
+	int r = p->reused ? ev_fd_rebind(p->eng->loop, p->fd, events, io, p) :
+			    ev_fd_add(p->eng->loop, p->fd, events, io, p);
+
+	if (r < 0) {
 		chk_probe_fail(p, "epoll: %s", strerror(errno));
-		close(p->fd);
-		p->fd = -1;
-		chk_probe_finish(p, CHK_V_FAIL);
+		chk_probe_finish(p, CHK_V_FAIL); /* closes p->fd */
 		return;
 	}
 	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo_us, true,

@@ -63,6 +63,9 @@ struct chk_probe {
 	uint8_t *out;
 	size_t out_len, out_off;
 	bool got_data; /* stream: any byte received */
+	bool connected; /* stream: the connection was made */
+	int pool_family; /* stream: socket may go back to this pool, 0 not */
+	bool reused; /* stream: p->fd came from the pool (still watched) */
 	unsigned url_idx; /* HTTP: URL of this run */
 	struct script_child *script; /* MISC: the running script, or NULL */
 	struct chk_probe *next_script; /* MISC: in eng->scripts */
@@ -94,7 +97,8 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v);
 
 /**
  * chk_probe_watch - wait on the probe's socket and arm its deadline.
- * @p: the probe, with p->fd open and p->start_us set
+ * @p: the probe, with p->fd open and p->start_us set (a socket taken from
+ *     the pool, p->reused, is already watched and gets a new owner)
  * @events: EPOLLIN or EPOLLOUT
  * @io: called when the socket is ready
  * @tmo_us: the deadline after p->start_us
@@ -127,6 +131,34 @@ int chk_probe_send(struct chk_probe *p, const void *d, size_t n);
  */
 socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
 			   struct sockaddr_storage *ss);
+
+/**
+ * chk_sock_poolable - whether @cc's stream sockets may be shared through
+ * the engine's socket pool: not when a source option binds them.
+ */
+bool chk_sock_poolable(const struct cfg_check *cc, int family);
+
+/**
+ * chk_sock_take - an idle TCP socket of @family from the pool.
+ * Returns the descriptor (still watched by the loop, parked) or -1 if the
+ * pool is empty.
+ */
+int chk_sock_take(struct chk_engine *e, int family);
+
+/**
+ * chk_sock_give - abort the connection of @fd and keep it for reuse.
+ * @e: the engine
+ * @fd: a connected TCP socket of @family, watched by the loop
+ * @family: AF_INET or AF_INET6
+ * Returns true when @fd went to the pool; false when the caller must
+ * close it (pool full, or the abort failed).
+ */
+bool chk_sock_give(struct chk_engine *e, int fd, int family);
+
+/**
+ * chk_sock_pool_free - close the pooled sockets and free the pool.
+ */
+void chk_sock_pool_free(struct chk_engine *e);
 
 /**
  * chk_sock_open - create a non-blocking socket with the checker's source

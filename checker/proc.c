@@ -22,6 +22,7 @@
 #include "checker/checker.h"
 #include "checker/misc.h"
 #include "checker/priv.h"
+#include "checker/probe.h"
 #include "checker/proc.h"
 #include "checker/status.h"
 
@@ -253,6 +254,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	if (!proc_exit_code)
 		chk_omega(&e);
 	chk_engine_clear(&e);
+	chk_sock_pool_free(&e);
 	chk_misc_kill_all(&e);
 	chk_status_stop(&e);
 	chk_tqs_free(&e.tqs);

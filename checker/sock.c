@@ -1,12 +1,25 @@
-/* sock.c - non-blocking checker sockets with keepalived's source options. */
+/*
+ * sock.c - non-blocking checker sockets with keepalived's source options,
+ * and the pool of idle TCP sockets: a probe whose connection was made
+ * gives its socket back with connect(AF_UNSPEC), which aborts the
+ * connection with a RST (as the linger-0 close would) and leaves the
+ * socket ready to connect again. The next probe then skips socket(),
+ * setsockopt(), EPOLL_CTL_ADD and close(), most of the kernel's cost of a
+ * TCP check.
+ */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "evloop.h"
 #include "checker/probe.h"
+
+/* enough for the probes in flight of a large configuration; beyond, close */
+#define SOCK_POOL_MAX 1024
 
 static int sock_bind(int fd, const struct cfg_check *cc, int family)
 {
@@ -72,4 +85,59 @@ int chk_sock_open(const struct cfg_check *cc, int family, int type, int proto,
 fail:
 	close(fd);
 	return -1;
+}
+
+bool chk_sock_poolable(const struct cfg_check *cc, int family)
+{
+	return !cc->bind_if[0] && !cc->fwmark && !cc->bind_port &&
+	       cc->bindto.family != family;
+}
+
+static struct chk_sockpool *sock_pool(struct chk_engine *e, int family)
+{
+	return &e->pool[family == AF_INET6];
+}
+
+int chk_sock_take(struct chk_engine *e, int family)
+{
+	struct chk_sockpool *sp = sock_pool(e, family);
+
+	return sp->n ? sp->fd[--sp->n] : -1;
+}
+
+bool chk_sock_give(struct chk_engine *e, int fd, int family)
+{
+	struct chk_sockpool *sp = sock_pool(e, family);
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 16;
+		int *t;
+
+		if (sp->cap == SOCK_POOL_MAX)
+			return false;
+		t = realloc(sp->fd, cap * sizeof(*t));
+		if (!t)
+			return false;
+		sp->fd = t;
+		sp->cap = cap;
+	}
+	if (connect(fd, &sa, sizeof(sa)) < 0)
+		return false;
+	ev_fd_park(e->loop, fd);
+	sp->fd[sp->n++] = fd;
+	return true;
+}
+
+void chk_sock_pool_free(struct chk_engine *e)
+{
+	size_t f, i;
+
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < e->pool[f].n; i++)
+			ev_fd_close(e->loop, e->pool[f].fd[i]);
+		e->pool_open -= e->pool[f].n;
+		free(e->pool[f].fd);
+		memset(&e->pool[f], 0, sizeof(e->pool[f]));
+	}
 }

@@ -126,6 +126,8 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 	json_object_object_add(
 		top, "probes",
 		json_object_new_int64((int64_t)e->probes_started));
+	json_object_object_add(top, "tcp_sockets",
+			       json_object_new_int64((int64_t)e->pool_open));
 	json_object_object_add(top, "truncated",
 			       json_object_new_boolean(only_down));
 	json_object_object_add(top, "real_servers",

@@ -296,6 +296,7 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
+	p->connected = true;
 	/* connected: the answer gets its own connect_timeout, as keepalived
 	 * gives each step one (a slow connect on a busy server is not yet a
 	 * slow answer); one window for the whole answer, not one per read,
@@ -348,14 +349,27 @@ void chk_stream_start(struct chk_probe *p)
 	struct linger lg = { 1, 0 };
 	uint64_t tmo = stream_tmo(p);
 
+	int fam = chk_sock_poolable(p->cc, ss.ss_family) ? ss.ss_family : 0;
+
 	p->phase = CHK_PH_CONNECT;
-	p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0, p->reason);
-	if (p->fd < 0) {
-		chk_probe_finish(p, CHK_V_FAIL);
-		return;
+	if (fam) {
+		p->fd = chk_sock_take(p->eng, fam);
+		p->reused = p->fd >= 0;
 	}
-	/* close with RST: no TIME_WAIT pile-up at thousands of checks a second */
-	setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (!p->reused) {
+		p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0,
+				      p->reason);
+		if (p->fd < 0) {
+			chk_probe_finish(p, CHK_V_FAIL);
+			return;
+		}
+		/* close with RST: no TIME_WAIT pile-up at thousands of checks
+		 * a second */
+		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		if (fam)
+			p->eng->pool_open++;
+	}
+	p->pool_family = fam;
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0 &&
 	    errno != EINPROGRESS) {
 		chk_probe_fail(p, "%s", stream_errstr(errno));

@@ -136,11 +136,19 @@ static uint64_t fd_data(int fd, uint32_t seq)
 	return (uint64_t)seq << 32 | (uint32_t)fd;
 }
 
+static uint32_t fd_next_seq(struct ev_loop *l)
+{
+	if (++l->fd_seq == 0)
+		l->fd_seq = 1;
+	return l->fd_seq;
+}
+
 int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 	      void *arg)
 {
 	struct epoll_event ev = { .events = events };
 	struct ev_fdent *e;
+	uint32_t seq;
 
 	if (fd < 0 || !cb) {
 		errno = EINVAL;
@@ -153,15 +161,53 @@ int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 		errno = EEXIST;
 		return -1;
 	}
-	if (++l->fd_seq == 0)
-		l->fd_seq = 1;
-	ev.data.u64 = fd_data(fd, l->fd_seq);
+	seq = fd_next_seq(l);
+	ev.data.u64 = fd_data(fd, seq);
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -1;
 	e->cb = cb;
 	e->arg = arg;
-	e->seq = l->fd_seq;
+	e->seq = seq;
 	return 0;
+}
+
+int ev_fd_rebind(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
+		 void *arg)
+{
+	struct epoll_event ev = { .events = events };
+	struct ev_fdent *e;
+	uint32_t seq;
+
+	if (fd < 0 || (size_t)fd >= l->n_fds || !l->fds[fd].seq || !cb) {
+		errno = ENOENT;
+		return -1;
+	}
+	e = &l->fds[fd];
+	/* a new identity: what epoll fetched for the old owner is stale */
+	seq = fd_next_seq(l);
+	ev.data.u64 = fd_data(fd, seq);
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+		return -1;
+	e->cb = cb;
+	e->arg = arg;
+	e->seq = seq;
+	return 0;
+}
+
+static void fd_parked(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	(void)l;
+	(void)fd;
+	(void)events;
+	(void)arg;
+}
+
+void ev_fd_park(struct ev_loop *l, int fd)
+{
+	if (fd < 0 || (size_t)fd >= l->n_fds || !l->fds[fd].seq)
+		return;
+	l->fds[fd].cb = fd_parked;
+	l->fds[fd].arg = NULL;
 }
 
 int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events)

@@ -46,6 +46,26 @@ int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events);
 
 /**
+ * ev_fd_rebind - give a watched @fd a new owner without closing it.
+ * @l: the loop
+ * @fd: a descriptor added with ev_fd_add (possibly parked)
+ * @events: the events to watch now
+ * @cb: the new callback
+ * @arg: its argument
+ * Events fetched before the call are not delivered to @cb: the descriptor
+ * gets a new identity (one EPOLL_CTL_MOD).
+ * Returns 0 or -1 (errno set).
+ */
+int ev_fd_rebind(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
+		 void *arg);
+
+/**
+ * ev_fd_park - keep @fd watched but deliver its events nowhere, until
+ * ev_fd_rebind gives it an owner again (no system call).
+ */
+void ev_fd_park(struct ev_loop *l, int fd);
+
+/**
  * ev_fd_del - stop watching @fd (call before close()). Events of @fd already
  * fetched in the current batch are not delivered.
  */

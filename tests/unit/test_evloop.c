@@ -232,6 +232,46 @@ static void test_fd_removed_in_batch(void **state)
 	close(p2[1]);
 }
 
+/* whichever of the two runs first parks the other and gives it a new
+ * owner (a pooled socket reused in the same batch): the event fetched for
+ * the old owner must not reach the new one */
+static void rebinder(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	int other = fd == p1[0] ? p2[0] : p1[0];
+
+	if (fd == p1[0])
+		hits1++;
+	else
+		hits2++;
+	ev_fd_park(l, other);
+	assert_int_equal(ev_fd_rebind(l, other, EPOLLIN, third, NULL), 0);
+	ev_fd_park(l, fd);
+	assert_non_null(ev_timer_add(l, 0, mark, NULL));
+}
+
+static void test_fd_rebind_in_batch(void **state)
+{
+	struct ev_loop *l = ev_loop_new();
+
+	assert_int_equal(pipe(p1), 0);
+	assert_int_equal(pipe(p2), 0);
+	hits1 = hits2 = hits3 = timer_ran = 0;
+	assert_int_equal(ev_fd_rebind(l, p1[0], EPOLLIN, third, NULL), -1);
+	assert_int_equal(ev_fd_add(l, p1[0], EPOLLIN, rebinder, NULL), 0);
+	assert_int_equal(ev_fd_add(l, p2[0], EPOLLIN, rebinder, NULL), 0);
+	assert_int_equal(write(p1[1], "x", 1), 1);
+	assert_int_equal(write(p2[1], "x", 1), 1);
+	/* the parked one stays readable and is delivered nowhere */
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(hits1 + hits2, 1);
+	assert_int_equal(hits3, 1);
+	ev_loop_free(l);
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+}
+
 /* a timer that re-arms itself at "now" must not starve descriptors */
 static int rearms;
 
@@ -295,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_timer_cancel),
 		cmocka_unit_test(test_fd_event),
 		cmocka_unit_test(test_fd_removed_in_batch),
+		cmocka_unit_test(test_fd_rebind_in_batch),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_signals),
 	};
