@@ -39,7 +39,7 @@ void chk_probe_run(struct chk_engine *e, struct chk *k)
 
 	if (!p) {
 		chk_sched_result(e, k, CHK_FAIL, "out of memory", -1,
-				 ev_now_us());
+				 ev_loop_now(e->loop));
 		return;
 	}
 	p->eng = e;
@@ -51,7 +51,7 @@ void chk_probe_run(struct chk_engine *e, struct chk *k)
 	p->vs = k->rs->vs->cfg;
 	p->fd = -1;
 	p->weight = -1;
-	p->start_us = ev_now_us();
+	p->start_us = ev_loop_now(e->loop);
 	if (p->cc->n_urls) {
 		p->url_idx = (unsigned)(k->url_it % p->cc->n_urls);
 	}
@@ -108,7 +108,7 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 					  CHK_FAIL;
 		if (r == CHK_FAIL && !p->reason[0])
 			snprintf(p->reason, sizeof(p->reason), "failed");
-		now = ev_now_us();
+		now = ev_loop_now(p->eng->loop);
 		k->last_duration_us = now - p->start_us;
 		chk_sched_result(p->eng, k, r, r == CHK_FAIL ? p->reason : NULL,
 				 p->weight, now);

@@ -302,8 +302,8 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 	 * slow answer); one window for the whole answer, not one per read,
 	 * so a server that drips bytes still fails */
 	if (p->proto != &chk_proto_tcp &&
-	    chk_tmr_arm(&p->eng->tqs, &p->deadline, ev_now_us(), stream_tmo(p),
-			true, stream_timeout, p) < 0) {
+	    chk_tmr_arm(&p->eng->tqs, &p->deadline, ev_loop_now(p->eng->loop),
+			stream_tmo(p), true, stream_timeout, p) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;

@@ -7,7 +7,7 @@
 
 /* more distinct delays than this fall back to one loop timer each */
 #define TQ_MAX 32
-#define TQ_SLACK_MAX_US 4000
+#define TQ_SLACK_MAX_US 16000
 
 struct chk_tq {
 	struct chk_tqs *qs;
@@ -35,7 +35,7 @@ static void tq_unlink(struct chk_tmr *t)
 
 static uint64_t tq_slack(const struct chk_tq *q)
 {
-	uint64_t s = q->delay_us / 256;
+	uint64_t s = q->delay_us / 64;
 
 	return s < TQ_SLACK_MAX_US ? s : TQ_SLACK_MAX_US;
 }
@@ -55,7 +55,7 @@ static int tq_arm_head(struct chk_tq *q)
 static void tq_fire(struct ev_loop *l, void *arg)
 {
 	struct chk_tq *q = arg;
-	uint64_t now = ev_now_us();
+	uint64_t now = ev_loop_now(l);
 	struct chk_tmr *t;
 
 	(void)l;

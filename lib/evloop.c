@@ -66,6 +66,9 @@ struct ev_loop {
 	uint64_t tfd_armed_us; /* deadline armed, 0 when none */
 
 	bool stop;
+	/* ev_run: the time of the last wake-up, for ev_loop_now */
+	bool running;
+	uint64_t now_us;
 };
 
 uint64_t ev_now_us(void)
@@ -74,6 +77,11 @@ uint64_t ev_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t ev_loop_now(const struct ev_loop *l)
+{
+	return l->running ? l->now_us : ev_now_us();
 }
 
 struct ev_loop *ev_loop_new(void)
@@ -375,14 +383,13 @@ static int next_timeout_ms(const struct ev_loop *l, uint64_t now)
 	return d > 60000 ? 60000 : (int)d;
 }
 
+/* edge-triggered: every expiry is an edge, and re-arming clears the count,
+ * so the expiry count need not be read (a system call per timer wake-up) */
 static void tfd_ready(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
-	uint64_t n;
-
+	(void)fd;
 	(void)events;
 	(void)arg;
-	if (read(fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		log_err("evloop: timerfd read: %s", strerror(errno));
 	l->tfd_armed_us = 0; /* expired: the timers run after dispatch */
 }
 
@@ -394,7 +401,8 @@ static void tfd_open(struct ev_loop *l)
 	if (l->tfd >= 0)
 		return;
 	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (fd < 0 || ev_fd_add(l, fd, EPOLLIN, tfd_ready, NULL) < 0) {
+	if (fd < 0 ||
+	    ev_fd_add(l, fd, EPOLLIN | EPOLLET, tfd_ready, NULL) < 0) {
 		log_warn("evloop: no timerfd (%s): timers may fire a few ms "
 			 "late",
 			 strerror(errno));
@@ -503,22 +511,34 @@ int ev_run(struct ev_loop *l)
 
 	l->stop = false;
 	tfd_open(l);
+	l->now_us = ev_now_us();
+	l->running = true;
 	while (!l->stop) {
+		/* with the timerfd armed at the exact deadline, the time of
+		 * the last wake-up serves for epoll's (backup) timeout: one
+		 * clock read per wake-up, which counts where the clock is
+		 * slow to read (an emulated HPET in a VM) */
 		int n = epoll_wait(l->epfd, evs, EV_BATCH,
-				   wait_timeout_ms(l, ev_now_us()));
+				   wait_timeout_ms(l, l->tfd >= 0 ?
+							      l->now_us :
+							      ev_now_us()));
 
+		l->now_us = ev_now_us();
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("evloop: epoll_wait: %s", strerror(errno));
-			if (++errors >= EV_MAX_EPOLL_ERRORS)
+			if (++errors >= EV_MAX_EPOLL_ERRORS) {
+				l->running = false;
 				return -1;
+			}
 			continue;
 		}
 		errors = 0;
 		dispatch_fds(l, evs, n);
-		run_timers(l, ev_now_us());
+		run_timers(l, l->now_us);
 	}
+	l->running = false;
 	return 0;
 }
 

@@ -22,6 +22,13 @@ typedef void (*ev_signal_cb)(struct ev_loop *l, int signo, void *arg);
 uint64_t ev_now_us(void);
 
 /**
+ * ev_loop_now - the time @l last woke up (CLOCK_MONOTONIC, microseconds),
+ * read once per wake-up: callbacks that only need "about now" save a clock
+ * read each. Outside ev_run it is ev_now_us().
+ */
+uint64_t ev_loop_now(const struct ev_loop *l);
+
+/**
  * ev_loop_new - create a loop.
  * Returns the loop or NULL (errno set).
  */

@@ -797,6 +797,13 @@ if wait_until 4 out_is chk_up HTTP_GET = True; then
 	sleep 1.2 # one more round of both checks
 	expect "dual/down-while-one-checker-fails" "$VDUAL" "$RS1" False 0
 	expect "dual/reason-of-the-checker-still-failing" "$VDUAL" "$RS1" False 0 "connection refused"
+	# the newest failure, not that of the last checker in config order
+	# (HTTP_GET, whose last failure is the older 404)
+	lf=$(rsq "$VDUAL" "$RS1" 'r["last_failure"]')
+	case $lf in
+	*"connection refused"*) tap_ok "dual/last-failure-is-the-newest" ;;
+	*) tap_fail "dual/last-failure-is-the-newest" "last_failure \"$lf\"" ;;
+	esac
 else
 	tap_fail "dual/down-while-one-checker-fails" "HTTP_GET never came back"
 fi
