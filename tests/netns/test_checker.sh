@@ -81,6 +81,7 @@ def reset(c):
     c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 def closes(c): c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 def s503(c): req(c); c.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy")
+def slow(c): req(c); time.sleep(1.0); c.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")
 def smtp(c):
     c.settimeout(5); c.sendall(b"220 mx.example.org ESMTP test\r\n")
     for line in c.makefile("rb"):
@@ -138,7 +139,7 @@ async def scale():
 
 if mode == "bad":
     for p, h in ((8001, silent), (8002, garbage), (8003, big), (8004, drip),
-                 (8005, reset), (8006, closes), (8007, s503)):
+                 (8005, reset), (8006, closes), (8007, s503), (8009, slow)):
         tcp(p, h)
 elif mode == "proto":
     tcp(2525, smtp); udp(5353, dns); udp(9000, echo)
@@ -247,6 +248,23 @@ wait_until 10 port_open 192.0.2.21 80 && wait_until 10 port_open 192.0.2.22 443 
 	wait_until 10 port_open 192.0.2.24 8443 ||
 	tap_fail "netns/checker servers" "a test server did not start"
 
+# the first SYN of every connection to port 8009 is dropped: the client
+# connects on its retransmission, a second later
+ns_exec r nft -f - <<'NFT' || tap_fail "netns/nft-first-syn-drop" "nft failed"
+table inet ddchk {
+	set seen {
+		type ipv4_addr . inet_service
+		flags dynamic,timeout
+		timeout 60s
+	}
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport 8009 tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
+		tcp dport 8009 tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
+	}
+}
+NFT
+
 mkfifo -m 600 "$FIFO"
 ns_bg fifo d python3 "$NS_TMP/fifo.py" "$FIFO" "$FIFOLOG"
 touch "$OUT/misc_ok"
@@ -275,6 +293,9 @@ write_conf() { # RELOADED(0/1)
 		[ "$1" = 1 ] && [ $p = 8006 ] && continue
 		bad+=$(rsblk 192.0.2.30 $p "$(http_chk /)")$'\n'
 	done
+	# connect ~1 s (first SYN dropped) and answer 1 s later: each step
+	# within connect_timeout 1.6, the two together not
+	bad+=$(rsblk 192.0.2.30 8009 "$(http_chk / "" 1.6)")$'\n'
 	bad+=$(rsblk 192.0.2.30 8003 "$(http_chk / 00000000000000000000000000000000)")
 	local newrs=""
 	[ "$1" = 1 ] && newrs=$(rsblk 192.0.2.22 443 "    alpha
@@ -589,6 +610,21 @@ expect "bad/slow-drip" "$VBAD" "[192.0.2.30]:tcp:8004" False 6 "timeout reading 
 expect "bad/reset-mid-response" "$VBAD" "[192.0.2.30]:tcp:8005" False 4 "connection reset"
 expect "bad/closes-at-once" "$VBAD" "[192.0.2.30]:tcp:8006" False 4 "connection"
 expect "bad/http-503" "$VBAD" "[192.0.2.30]:tcp:8007" False 4 "HTTP status 503"
+# keepalived gives the connection and the answer a connect_timeout each
+slow_runs() { rsq "$VBAD" "[192.0.2.30]:tcp:8009" 'r["checks"][0]["runs"]'; }
+if wait_until 8 out_is slow_runs -ge 2; then
+	# never failed, not even once, though a run takes longer than
+	# connect_timeout (else the SYN drop did not happen)
+	f=$(rsq "$VBAD" "[192.0.2.30]:tcp:8009" 'r["checks"][0]["last_failure"] or "none"')
+	ms=$(rsq "$VBAD" "[192.0.2.30]:tcp:8009" 'int(r["checks"][0]["duration_ms"])')
+	if [ "$f" = none ] && [ "${ms:-0}" -ge 1700 ]; then
+		expect "timeout/connect-and-answer-each-their-own" "$VBAD" "[192.0.2.30]:tcp:8009" True 0
+	else
+		tap_fail "timeout/connect-and-answer-each-their-own" "last failure: $f; a run took ${ms:-?} ms"
+	fi
+else
+	tap_fail "timeout/connect-and-answer-each-their-own" "$(slow_runs) runs; $(rsq "$VBAD" "[192.0.2.30]:tcp:8009" 'r["last_failure"]')"
+fi
 expect "ping/no-reply" "$VPING" "[192.0.2.40]:tcp:80" False 6 "ICMP"
 expect "misc/timeout-kills-script" "$VMISC" "[192.0.2.30]:tcp:83" False 5 "script timeout"
 sleep 2.5 # two more timeouts: each must have killed its script and the
