@@ -151,27 +151,17 @@ static uint32_t fd_next_seq(struct ev_loop *l)
 	return l->fd_seq;
 }
 
-int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
-	      void *arg)
+/* fd_own - watch @fd (@op: EPOLL_CTL_ADD, or MOD for a new owner) under a
+ * new sequence number, so events fetched under the old one are skipped */
+static int fd_own(struct ev_loop *l, int fd, int op, uint32_t events,
+		  ev_fd_cb cb, void *arg)
 {
 	struct epoll_event ev = { .events = events };
-	struct ev_fdent *e;
-	uint32_t seq;
+	struct ev_fdent *e = &l->fds[fd];
+	uint32_t seq = fd_next_seq(l);
 
-	if (fd < 0 || !cb) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (fd_table_grow(l, fd) < 0)
-		return -1;
-	e = &l->fds[fd];
-	if (e->seq) {
-		errno = EEXIST;
-		return -1;
-	}
-	seq = fd_next_seq(l);
 	ev.data.u64 = fd_data(fd, seq);
-	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+	if (epoll_ctl(l->epfd, op, fd, &ev) < 0)
 		return -1;
 	e->cb = cb;
 	e->arg = arg;
@@ -179,27 +169,31 @@ int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 	return 0;
 }
 
+int ev_fd_add(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
+	      void *arg)
+{
+	if (fd < 0 || !cb) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fd_table_grow(l, fd) < 0)
+		return -1;
+	if (l->fds[fd].seq) {
+		errno = EEXIST;
+		return -1;
+	}
+	return fd_own(l, fd, EPOLL_CTL_ADD, events, cb, arg);
+}
+
 int ev_fd_rebind(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 		 void *arg)
 {
-	struct epoll_event ev = { .events = events };
-	struct ev_fdent *e;
-	uint32_t seq;
-
 	if (fd < 0 || (size_t)fd >= l->n_fds || !l->fds[fd].seq || !cb) {
 		errno = ENOENT;
 		return -1;
 	}
-	e = &l->fds[fd];
 	/* a new identity: what epoll fetched for the old owner is stale */
-	seq = fd_next_seq(l);
-	ev.data.u64 = fd_data(fd, seq);
-	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
-		return -1;
-	e->cb = cb;
-	e->arg = arg;
-	e->seq = seq;
-	return 0;
+	return fd_own(l, fd, EPOLL_CTL_MOD, events, cb, arg);
 }
 
 static void fd_parked(struct ev_loop *l, int fd, uint32_t events, void *arg)

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -195,9 +196,13 @@ static void third(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	ev_stop(l);
 }
 
-/* whichever of the two runs first removes the other (then re-adds its fd
- * with another callback): the stale event of this batch must be skipped */
-static void remover(struct ev_loop *l, int fd, uint32_t events, void *arg)
+/* whichever of the two runs first hands the other's fd to another callback
+ * (@rebind: park and rebind it, as a pooled socket reused in the same
+ * batch; else remove and re-add it), and drops its own: the event fetched
+ * for the old owner in this batch must be skipped */
+static bool rebind;
+
+static void handover(struct ev_loop *l, int fd, uint32_t events, void *arg)
 {
 	int other = fd == p1[0] ? p2[0] : p1[0];
 
@@ -205,63 +210,32 @@ static void remover(struct ev_loop *l, int fd, uint32_t events, void *arg)
 		hits1++;
 	else
 		hits2++;
-	ev_fd_del(l, other);
-	assert_int_equal(ev_fd_add(l, other, EPOLLIN, third, NULL), 0);
-	ev_fd_del(l, fd);
+	if (rebind) {
+		ev_fd_park(l, other);
+		assert_int_equal(ev_fd_rebind(l, other, EPOLLIN, third, NULL),
+				 0);
+		ev_fd_park(l, fd); /* stays readable, delivered nowhere */
+	} else {
+		ev_fd_del(l, other);
+		assert_int_equal(ev_fd_add(l, other, EPOLLIN, third, NULL), 0);
+		ev_fd_del(l, fd);
+	}
 	assert_non_null(ev_timer_add(l, 0, mark, NULL));
 }
 
-static void test_fd_removed_in_batch(void **state)
+static void fd_handover_in_batch(bool by_rebind)
 {
 	struct ev_loop *l = ev_loop_new();
 
-	assert_int_equal(pipe(p1), 0);
-	assert_int_equal(pipe(p2), 0);
-	hits1 = hits2 = hits3 = timer_ran = 0;
-	assert_int_equal(ev_fd_add(l, p1[0], EPOLLIN, remover, NULL), 0);
-	assert_int_equal(ev_fd_add(l, p2[0], EPOLLIN, remover, NULL), 0);
-	assert_int_equal(write(p1[1], "x", 1), 1);
-	assert_int_equal(write(p2[1], "x", 1), 1);
-	assert_int_equal(ev_run(l), 0);
-	assert_int_equal(hits1 + hits2, 1);
-	assert_int_equal(hits3, 1);
-	ev_loop_free(l);
-	close(p1[0]);
-	close(p1[1]);
-	close(p2[0]);
-	close(p2[1]);
-}
-
-/* whichever of the two runs first parks the other and gives it a new
- * owner (a pooled socket reused in the same batch): the event fetched for
- * the old owner must not reach the new one */
-static void rebinder(struct ev_loop *l, int fd, uint32_t events, void *arg)
-{
-	int other = fd == p1[0] ? p2[0] : p1[0];
-
-	if (fd == p1[0])
-		hits1++;
-	else
-		hits2++;
-	ev_fd_park(l, other);
-	assert_int_equal(ev_fd_rebind(l, other, EPOLLIN, third, NULL), 0);
-	ev_fd_park(l, fd);
-	assert_non_null(ev_timer_add(l, 0, mark, NULL));
-}
-
-static void test_fd_rebind_in_batch(void **state)
-{
-	struct ev_loop *l = ev_loop_new();
-
+	rebind = by_rebind;
 	assert_int_equal(pipe(p1), 0);
 	assert_int_equal(pipe(p2), 0);
 	hits1 = hits2 = hits3 = timer_ran = 0;
 	assert_int_equal(ev_fd_rebind(l, p1[0], EPOLLIN, third, NULL), -1);
-	assert_int_equal(ev_fd_add(l, p1[0], EPOLLIN, rebinder, NULL), 0);
-	assert_int_equal(ev_fd_add(l, p2[0], EPOLLIN, rebinder, NULL), 0);
+	assert_int_equal(ev_fd_add(l, p1[0], EPOLLIN, handover, NULL), 0);
+	assert_int_equal(ev_fd_add(l, p2[0], EPOLLIN, handover, NULL), 0);
 	assert_int_equal(write(p1[1], "x", 1), 1);
 	assert_int_equal(write(p2[1], "x", 1), 1);
-	/* the parked one stays readable and is delivered nowhere */
 	assert_int_equal(ev_run(l), 0);
 	assert_int_equal(hits1 + hits2, 1);
 	assert_int_equal(hits3, 1);
@@ -270,6 +244,16 @@ static void test_fd_rebind_in_batch(void **state)
 	close(p1[1]);
 	close(p2[0]);
 	close(p2[1]);
+}
+
+static void test_fd_removed_in_batch(void **state)
+{
+	fd_handover_in_batch(false);
+}
+
+static void test_fd_rebind_in_batch(void **state)
+{
+	fd_handover_in_batch(true);
 }
 
 /* a timer that re-arms itself at "now" must not starve descriptors */
