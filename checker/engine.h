@@ -79,16 +79,19 @@ struct chk_vs {
 	bool quorum_up;
 };
 
-/* idle TCP sockets of one family, kept for reuse (sock.c) */
+/* idle TCP sockets of one family, kept for reuse (sock.c): a stack, the
+ * least recently used at the bottom */
 struct chk_sockpool {
 	int *fd;
 	size_t n, cap;
+	size_t low; /* the fewest idle since the last trim */
 };
 
 struct chk_engine {
 	struct ev_loop *loop;
 	struct chk_sockpool pool[2]; /* AF_INET, AF_INET6 */
 	size_t pool_open; /* sockets of the pools, idle or lent to a probe */
+	struct ev_timer *pool_trim; /* armed while a pool holds sockets */
 	struct chk_tqs tqs; /* timers of checkers and probes */
 	int ipc_fd; /* -1 when running without core (genhash, tests) */
 	struct chk_gen *gen;

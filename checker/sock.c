@@ -20,6 +20,9 @@
 
 /* enough for the probes in flight of a large configuration; beyond, close */
 #define SOCK_POOL_MAX 1024
+/* sockets idle this long are closed: the pool follows the load down (fewer
+ * real servers after a reload, the end of a burst) */
+#define SOCK_POOL_IDLE_US (60 * 1000000ull)
 
 static int sock_bind(int fd, const struct cfg_check *cc, int family)
 {
@@ -102,7 +105,35 @@ int chk_sock_take(struct chk_engine *e, int family)
 {
 	struct chk_sockpool *sp = sock_pool(e, family);
 
-	return sp->n ? sp->fd[--sp->n] : -1;
+	if (!sp->n)
+		return -1;
+	if (--sp->n < sp->low)
+		sp->low = sp->n;
+	return sp->fd[sp->n];
+}
+
+/* close the sockets that stayed at the bottom of the stack, untouched, for
+ * the whole interval */
+static void sock_trim(struct ev_loop *l, void *arg)
+{
+	struct chk_engine *e = arg;
+	size_t f, i;
+
+	e->pool_trim = NULL;
+	for (f = 0; f < 2; f++) {
+		struct chk_sockpool *sp = &e->pool[f];
+		size_t k = sp->low;
+
+		for (i = 0; i < k; i++)
+			ev_fd_close(l, sp->fd[i]);
+		memmove(sp->fd, sp->fd + k, (sp->n - k) * sizeof(*sp->fd));
+		sp->n -= k;
+		sp->low = sp->n;
+		e->pool_open -= k;
+	}
+	if (e->pool[0].n || e->pool[1].n)
+		e->pool_trim = ev_timer_add(
+			l, ev_loop_now(l) + SOCK_POOL_IDLE_US, sock_trim, e);
 }
 
 bool chk_sock_give(struct chk_engine *e, int fd, int family)
@@ -126,6 +157,14 @@ bool chk_sock_give(struct chk_engine *e, int fd, int family)
 		return false;
 	ev_fd_park(e->loop, fd);
 	sp->fd[sp->n++] = fd;
+	/* no trim timer: the pool was empty, count from now */
+	if (!e->pool_trim) {
+		e->pool[0].low = e->pool[0].n;
+		e->pool[1].low = e->pool[1].n;
+		e->pool_trim = ev_timer_add(
+			e->loop, ev_loop_now(e->loop) + SOCK_POOL_IDLE_US,
+			sock_trim, e);
+	}
 	return true;
 }
 
@@ -133,6 +172,8 @@ void chk_sock_pool_free(struct chk_engine *e)
 {
 	size_t f, i;
 
+	ev_timer_cancel(e->loop, e->pool_trim);
+	e->pool_trim = NULL;
 	for (f = 0; f < 2; f++) {
 		for (i = 0; i < e->pool[f].n; i++)
 			ev_fd_close(e->loop, e->pool[f].fd[i]);
