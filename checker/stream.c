@@ -348,7 +348,6 @@ void chk_stream_start(struct chk_probe *p)
 	socklen_t sl = chk_probe_target(p->cc, p->rs, &ss);
 	struct linger lg = { 1, 0 };
 	uint64_t tmo = stream_tmo(p);
-
 	int fam = chk_sock_poolable(p->cc, ss.ss_family) ? ss.ss_family : 0;
 
 	p->phase = CHK_PH_CONNECT;

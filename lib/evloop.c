@@ -30,6 +30,7 @@ struct ev_fdent {
 	ev_fd_cb cb;
 	void *arg;
 	uint32_t seq; /* 0: slot free */
+	uint32_t events; /* as registered with epoll */
 };
 
 struct ev_timer {
@@ -68,6 +69,7 @@ struct ev_loop {
 	bool stop;
 	/* ev_run: the time of the last wake-up, for ev_loop_now */
 	bool running;
+	bool dispatching; /* delivering a batch of fetched events */
 	uint64_t now_us;
 };
 
@@ -166,6 +168,7 @@ static int fd_own(struct ev_loop *l, int fd, int op, uint32_t events,
 	e->cb = cb;
 	e->arg = arg;
 	e->seq = seq;
+	e->events = events;
 	return 0;
 }
 
@@ -191,6 +194,14 @@ int ev_fd_rebind(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,
 	if (fd < 0 || (size_t)fd >= l->n_fds || !l->fds[fd].seq || !cb) {
 		errno = ENOENT;
 		return -1;
+	}
+	/* between batches every fetched event has been delivered (to the
+	 * parked owner) and the next fetch polls the file afresh: the same
+	 * registration serves the new owner, no system call */
+	if (!l->dispatching && l->fds[fd].events == events) {
+		l->fds[fd].cb = cb;
+		l->fds[fd].arg = arg;
+		return 0;
 	}
 	/* a new identity: what epoll fetched for the old owner is stale */
 	return fd_own(l, fd, EPOLL_CTL_MOD, events, cb, arg);
@@ -221,7 +232,10 @@ int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events)
 		return -1;
 	}
 	ev.data.u64 = fd_data(fd, l->fds[fd].seq);
-	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev);
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+		return -1;
+	l->fds[fd].events = events;
+	return 0;
 }
 
 void ev_fd_del(struct ev_loop *l, int fd)
@@ -485,6 +499,7 @@ static void dispatch_fds(struct ev_loop *l, struct epoll_event *evs, int n)
 {
 	int i;
 
+	l->dispatching = true;
 	for (i = 0; i < n && !l->stop; i++) {
 		int fd = (int)(uint32_t)evs[i].data.u64;
 		uint32_t seq = (uint32_t)(evs[i].data.u64 >> 32);
@@ -496,6 +511,7 @@ static void dispatch_fds(struct ev_loop *l, struct epoll_event *evs, int n)
 		e = &l->fds[fd];
 		e->cb(l, fd, evs[i].events, e->arg);
 	}
+	l->dispatching = false;
 }
 
 int ev_run(struct ev_loop *l)

@@ -59,8 +59,11 @@ int ev_fd_mod(struct ev_loop *l, int fd, uint32_t events);
  * @events: the events to watch now
  * @cb: the new callback
  * @arg: its argument
- * Events fetched before the call are not delivered to @cb: the descriptor
- * gets a new identity (one EPOLL_CTL_MOD).
+ * Events fetched before the call are not delivered to @cb: called while a
+ * batch is being delivered, or with other @events, the descriptor gets a
+ * new identity (one EPOLL_CTL_MOD); between batches (from a timer) nothing
+ * fetched is pending and the next fetch polls the file afresh, so it keeps
+ * its registration (no system call).
  * Returns 0 or -1 (errno set).
  */
 int ev_fd_rebind(struct ev_loop *l, int fd, uint32_t events, ev_fd_cb cb,

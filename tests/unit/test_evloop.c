@@ -256,6 +256,40 @@ static void test_fd_rebind_in_batch(void **state)
 	fd_handover_in_batch(true);
 }
 
+/* a parked descriptor given a new owner from a timer (between batches,
+ * the registration kept) delivers what comes next to the new owner */
+static void new_owner(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	char c;
+
+	assert_int_equal(read(fd, &c, 1), 1);
+	hits3++;
+	ev_stop(l);
+}
+
+static void rebind_from_timer(struct ev_loop *l, void *arg)
+{
+	assert_int_equal(ev_fd_rebind(l, p1[0], EPOLLIN, new_owner, NULL), 0);
+	assert_int_equal(write(p1[1], "x", 1), 1);
+}
+
+static void test_fd_rebind_between_batches(void **state)
+{
+	struct ev_loop *l = ev_loop_new();
+
+	assert_int_equal(pipe(p1), 0);
+	hits1 = hits3 = 0;
+	assert_int_equal(ev_fd_add(l, p1[0], EPOLLIN, on_read, NULL), 0);
+	ev_fd_park(l, p1[0]);
+	assert_non_null(ev_timer_add(l, 0, rebind_from_timer, NULL));
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(hits1, 0);
+	assert_int_equal(hits3, 1);
+	ev_loop_free(l);
+	close(p1[0]);
+	close(p1[1]);
+}
+
 /* a timer that re-arms itself at "now" must not starve descriptors */
 static int rearms;
 
@@ -320,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_fd_event),
 		cmocka_unit_test(test_fd_removed_in_batch),
 		cmocka_unit_test(test_fd_rebind_in_batch),
+		cmocka_unit_test(test_fd_rebind_between_batches),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_signals),
 	};
