@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns_name.h"
 #include "checker/pkt.h"
 
 uint16_t chk_dns_qtype(const char *name)
@@ -37,8 +38,7 @@ static uint16_t get16(const uint8_t *p)
 int chk_dns_query(uint8_t *buf, size_t len, uint16_t id, const char *name,
 		  uint16_t qtype)
 {
-	size_t o = 12;
-	const char *s = name;
+	int n;
 
 	if (len < 12 + 1 + 4)
 		return -1;
@@ -46,25 +46,12 @@ int chk_dns_query(uint8_t *buf, size_t len, uint16_t id, const char *name,
 	put16(buf, id);
 	put16(buf + 2, 0x0100); /* RD */
 	put16(buf + 4, 1); /* QDCOUNT */
-	if (!strcmp(s, "."))
-		s++; /* the root alone; elsewhere a dot ends a label */
-	while (*s) {
-		const char *dot = strchr(s, '.');
-		size_t l = dot ? (size_t)(dot - s) : strlen(s);
-
-		if (l == 0 || l > 63 || o + 1 + l + 5 > len || o + l > 255 + 12)
-			return -1;
-		buf[o++] = (uint8_t)l;
-		memcpy(buf + o, s, l);
-		o += l;
-		s += l;
-		if (*s == '.')
-			s++;
-	}
-	buf[o++] = 0;
-	put16(buf + o, qtype);
-	put16(buf + o + 2, 1); /* IN */
-	return (int)(o + 4);
+	n = dns_name_encode(buf + 12, len - 12 - 4, name);
+	if (n < 0)
+		return -1;
+	put16(buf + 12 + n, qtype);
+	put16(buf + 12 + n + 2, 1); /* IN */
+	return 12 + n + 4;
 }
 
 int chk_dns_reply(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cfg_int.h"
+#include "dns_name.h"
 
 typedef struct cfg_check C;
 
@@ -121,25 +122,17 @@ static void *kw_dns_type(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 static void *kw_dns_name(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 			 int argc, char **argv)
 {
-	const char *s = argv[0], *p = s;
-	size_t n = strlen(s);
-	bool ok = n - (n && s[n - 1] == '.') <= 253;
+	uint8_t wire[DNS_NAME_WIRE_MAX];
 
-	/* labels up to the end or to a final dot; "." alone is the root */
-	while (ok && *p && strcmp(s, ".")) {
-		size_t l = strcspn(p, ".");
-
-		ok = l >= 1 && l <= 63;
-		p += l + (p[l] == '.');
-	}
-	if (!ok) {
+	/* the rule the checker's query is built with */
+	if (dns_name_encode(wire, sizeof(wire), argv[0]) < 0) {
 		cfg_err(x,
 			"DNS name '%s' is not a domain name (labels of 1 to "
 			"63 characters, 253 in all)",
-			s);
+			argv[0]);
 		return NULL;
 	}
-	cfg_set_str(&((C *)obj)->dns_name, s);
+	cfg_set_str(&((C *)obj)->dns_name, argv[0]);
 	return NULL;
 }
 

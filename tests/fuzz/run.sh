@@ -53,7 +53,7 @@ target_srcs() {
 	case $1 in
 	vrrp_pkt) echo "$SRC/tests/fuzz/fuzz_vrrp_pkt.c $SRC/vrrp/packet.c $SRC/lib/addr.c" ;;
 	cfg)
-		echo "$SRC/tests/fuzz/fuzz_cfg.c $SRC/lib/addr.c $SRC/lib/dl.c"
+		echo "$SRC/tests/fuzz/fuzz_cfg.c $SRC/lib/addr.c $SRC/lib/dl.c $SRC/lib/dns_name.c"
 		grep -o 'lib/cfg_[a-z0-9_]*\.c' "$SRC/lib/cfg.inc" | sort -u |
 			sed "s|^|$SRC/|"
 		;;
@@ -65,7 +65,7 @@ target_srcs() {
 		echo "$SRC/tests/fuzz/fuzz_ipvs_msg.c $SRC/daemon/ipvs_msg.c"
 		echo "$SRC/lib/addr.c"
 		;;
-	chk_pkt) echo "$SRC/tests/fuzz/fuzz_chk_pkt.c $SRC/checker/pkt.c" ;;
+	chk_pkt) echo "$SRC/tests/fuzz/fuzz_chk_pkt.c $SRC/checker/pkt.c $SRC/lib/dns_name.c" ;;
 	esac
 }
 
