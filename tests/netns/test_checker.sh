@@ -1051,40 +1051,33 @@ ns_bg scaled d "$DIRECTORD" -n -l -C -f "$SCONF" --control "$CTL" \
 	-p "$NS_TMP/scale.pid"
 SPID=$NS_LAST
 probes() { ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["checker"]["probes"])' 2>/dev/null; }
-# fdkinds PID : "OTHER TCP": the checker's descriptors that are not TCP
-# sockets, and those that are (sockets neither unix nor netlink)
-fdkinds() {
-	python3 - "$1" <<'PY'
-import os, sys
-pid = sys.argv[1]
-other = set()
-for t, col in (("unix", 6), ("netlink", -1)):
-    with open(f"/proc/{pid}/net/{t}") as f:
-        other.update(l.split()[col] for l in f.readlines()[1:] if len(l.split()) > 6)
-o = t = 0
-for fd in os.listdir(f"/proc/{pid}/fd"):
-    try:
-        l = os.readlink(f"/proc/{pid}/fd/{fd}")
-    except OSError:
-        continue
-    if l.startswith("socket:[") and l[8:-1] not in other:
-        t += 1
-    else:
-        o += 1
-print(o, t)
-PY
-}
-# fdcount PID : the fewest descriptors other than TCP sockets seen over 2 s
-# (a leak raises the floor), then the most TCP sockets seen
+# fdcount PID : over 2 s (probes in flight come and go), the fewest
+# descriptors that are not TCP sockets (a leak raises the floor) and the most
+# TCP sockets (sockets neither unix nor netlink) seen
 fdcount() {
-	local i o t omin=999999 tmax=0
-	for i in $(seq 20); do
-		read -r o t < <(fdkinds "$1")
-		[ "${o:-999999}" -lt "$omin" ] && omin=$o
-		[ "${t:-0}" -gt "$tmax" ] && tmax=$t
-		sleep 0.1
-	done
-	echo "$omin $tmax"
+	python3 - "$1" <<'PY'
+import os, sys, time
+pid = sys.argv[1]
+omin, tmax = 999999, 0
+for _ in range(20):
+    other = set()
+    for t, col in (("unix", 6), ("netlink", -1)):
+        with open(f"/proc/{pid}/net/{t}") as f:
+            other.update(l.split()[col] for l in f.readlines()[1:] if len(l.split()) > 6)
+    o = t = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            l = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if l.startswith("socket:[") and l[8:-1] not in other:
+            t += 1
+        else:
+            o += 1
+    omin, tmax = min(omin, o), max(tmax, t)
+    time.sleep(0.1)
+print(omin, tmax)
+PY
 }
 # the TCP sockets the checker says it holds (status is at most 1 s old)
 tcpsockets() { ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["checker"]["tcp_sockets"])' 2>/dev/null; }
