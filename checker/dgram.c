@@ -16,10 +16,13 @@ int chk_dgram_connect(struct chk_probe *p, int type, int proto)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = chk_probe_target(p->cc, p->rs, &ss);
+	char why[CHK_REASON_MAX];
 
-	p->fd = chk_sock_open(p->cc, ss.ss_family, type, proto, p->reason);
-	if (p->fd < 0)
+	p->fd = chk_sock_open(p->cc, ss.ss_family, type, proto, why);
+	if (p->fd < 0) {
+		chk_probe_fail(p, "%s", why);
 		return -1;
+	}
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0) {
 		chk_probe_fail(p, "connect: %s", strerror(errno));
 		return -1;

@@ -40,10 +40,12 @@ static enum chk_verdict dns_input(struct chk_probe *p, const uint8_t *d,
 				  size_t n)
 {
 	struct dns_st *st = p->st;
-	int r = chk_dns_reply(st->q, st->len, d, n, p->reason,
-			      sizeof(p->reason));
+	char why[CHK_REASON_MAX];
+	int r = chk_dns_reply(st->q, st->len, d, n, why, sizeof(why));
 
-	return r > 0 ? CHK_V_OK : r < 0 ? CHK_V_FAIL : CHK_V_MORE;
+	if (r < 0)
+		return chk_probe_fail(p, "%s", why);
+	return r > 0 ? CHK_V_OK : CHK_V_MORE;
 }
 
 static enum chk_verdict dns_timeout(struct chk_probe *p)

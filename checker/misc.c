@@ -35,6 +35,7 @@ static void misc_done(void *arg, int status)
 {
 	struct chk_probe *p = arg;
 	int ws = script_wait_status(p->script);
+	char why[CHK_REASON_MAX] = "";
 	bool ok;
 
 	p->script = NULL;
@@ -45,8 +46,10 @@ static void misc_done(void *arg, int status)
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
-	ok = chk_misc_verdict(ws, p->cc->misc_dynamic, &p->weight, p->reason,
-			      sizeof(p->reason));
+	ok = chk_misc_verdict(ws, p->cc->misc_dynamic, &p->weight, why,
+			      sizeof(why));
+	if (!ok)
+		chk_probe_fail(p, "%s", why);
 	chk_probe_finish(p, ok ? CHK_V_OK : CHK_V_FAIL);
 }
 

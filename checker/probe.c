@@ -106,15 +106,17 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 		r = v == CHK_V_OK	? CHK_OK :
 		    v == CHK_V_PROGRESS ? CHK_PROGRESS :
 					  CHK_FAIL;
-		if (r == CHK_FAIL && !p->reason[0])
-			snprintf(p->reason, sizeof(p->reason), "failed");
 		now = ev_loop_now(p->eng->loop);
 		k->last_duration_us = now - p->start_us;
-		chk_sched_result(p->eng, k, r, r == CHK_FAIL ? p->reason : NULL,
+		chk_sched_result(p->eng, k, r,
+				 r != CHK_FAIL		   ? NULL :
+				 p->reason && p->reason[0] ? p->reason :
+							     "failed",
 				 p->weight, now);
 	}
 	chk_gen_put(p->gen);
 	free(p->out);
+	free(p->reason);
 	free(p);
 }
 
@@ -122,8 +124,12 @@ enum chk_verdict chk_probe_fail(struct chk_probe *p, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!p->reason)
+		p->reason = malloc(CHK_REASON_MAX);
+	if (!p->reason)
+		return CHK_V_FAIL; /* reported as "failed" */
 	va_start(ap, fmt);
-	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	vsnprintf(p->reason, CHK_REASON_MAX, fmt, ap);
 	va_end(ap);
 	return CHK_V_FAIL;
 }

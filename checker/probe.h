@@ -71,7 +71,9 @@ struct chk_probe {
 	struct chk_probe *next_script; /* MISC: in eng->scripts */
 	int weight; /* MISC misc_dynamic result, -1 none */
 	uint64_t start_us;
-	char reason[CHK_REASON_MAX];
+	/* why it failed (at most CHK_REASON_MAX - 1 characters); allocated
+	 * on the first failure: thousands of probes may be in flight */
+	char *reason;
 };
 
 /**

@@ -356,9 +356,11 @@ void chk_stream_start(struct chk_probe *p)
 		p->reused = p->fd >= 0;
 	}
 	if (!p->reused) {
-		p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0,
-				      p->reason);
+		char why[CHK_REASON_MAX];
+
+		p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0, why);
 		if (p->fd < 0) {
+			chk_probe_fail(p, "%s", why);
 			chk_probe_finish(p, CHK_V_FAIL);
 			return;
 		}
