@@ -112,24 +112,29 @@ int chk_sock_take(struct chk_engine *e, int family)
 	return sp->fd[sp->n];
 }
 
+/* close the @k least recently used sockets of @sp (the stack's bottom) */
+static void pool_close(struct chk_engine *e, struct chk_sockpool *sp, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		ev_fd_close(e->loop, sp->fd[i]);
+	memmove(sp->fd, sp->fd + k, (sp->n - k) * sizeof(*sp->fd));
+	sp->n -= k;
+	e->pool_open -= k;
+}
+
 /* close the sockets that stayed at the bottom of the stack, untouched, for
  * the whole interval */
 static void sock_trim(struct ev_loop *l, void *arg)
 {
 	struct chk_engine *e = arg;
-	size_t f, i;
+	size_t f;
 
 	e->pool_trim = NULL;
 	for (f = 0; f < 2; f++) {
-		struct chk_sockpool *sp = &e->pool[f];
-		size_t k = sp->low;
-
-		for (i = 0; i < k; i++)
-			ev_fd_close(l, sp->fd[i]);
-		memmove(sp->fd, sp->fd + k, (sp->n - k) * sizeof(*sp->fd));
-		sp->n -= k;
-		sp->low = sp->n;
-		e->pool_open -= k;
+		pool_close(e, &e->pool[f], e->pool[f].low);
+		e->pool[f].low = e->pool[f].n;
 	}
 	if (e->pool[0].n || e->pool[1].n)
 		e->pool_trim = ev_timer_add(
@@ -170,14 +175,12 @@ bool chk_sock_give(struct chk_engine *e, int fd, int family)
 
 void chk_sock_pool_free(struct chk_engine *e)
 {
-	size_t f, i;
+	size_t f;
 
 	ev_timer_cancel(e->loop, e->pool_trim);
 	e->pool_trim = NULL;
 	for (f = 0; f < 2; f++) {
-		for (i = 0; i < e->pool[f].n; i++)
-			ev_fd_close(e->loop, e->pool[f].fd[i]);
-		e->pool_open -= e->pool[f].n;
+		pool_close(e, &e->pool[f], e->pool[f].n);
 		free(e->pool[f].fd);
 		memset(&e->pool[f], 0, sizeof(e->pool[f]));
 	}
