@@ -312,6 +312,9 @@ struct cfg_rs {
 	uint32_t uthreshold, lthreshold;
 	bool inhibit_on_failure;
 	bool alpha;
+	/* checks is an earlier real server's identical array, owned there
+	 * (cfg_share_checks): read it, never free or change it */
+	bool checks_shared;
 	struct cfg_cmd notify_up, notify_down;
 	struct cfg_check *checks;
 	size_t n_checks;

@@ -36,9 +36,10 @@ static void free_vs(struct cfg_vs *vs)
 	for (i = 0; i < vs->n_rss; i++) {
 		struct cfg_rs *rs = &vs->rss[i];
 
-		for (j = 0; j < rs->n_checks; j++)
+		for (j = 0; j < rs->n_checks && !rs->checks_shared; j++)
 			cfg_check_free(&rs->checks[j]);
-		free(rs->checks);
+		if (!rs->checks_shared)
+			free(rs->checks);
 		cfg_cmd_free(&rs->notify_up);
 		cfg_cmd_free(&rs->notify_down);
 		free(rs->virtualhost);

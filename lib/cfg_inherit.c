@@ -114,6 +114,8 @@ void cfg_vrrp_defaults(struct cfg_ctx *x)
 	}
 }
 
+/* takes from @rs only its timers, alpha and virtualhost: cfg_share_last_rs
+ * compares exactly those */
 static void inherit_check(const struct cfg_global *g, const struct cfg_vs *vs,
 			  const struct cfg_rs *rs, struct cfg_check *chk)
 {
@@ -157,7 +159,9 @@ void cfg_inherit_vs(const struct cfg_global *g, struct cfg_vs *vs)
 			rs->fwd = vs->fwd;
 		rs->inhibit_on_failure =
 			rs->inhibit_on_failure || vs->inhibit_on_failure;
-		for (j = 0; j < rs->n_checks; j++)
+		/* a shared array was resolved with its owner, from the same
+		 * inputs (cfg_share_last_rs) */
+		for (j = 0; j < rs->n_checks && !rs->checks_shared; j++)
 			inherit_check(g, vs, rs, &rs->checks[j]);
 	}
 }

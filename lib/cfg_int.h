@@ -294,6 +294,13 @@ int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
 void cfg_check_init(struct cfg_check *chk, enum cfg_check_type type);
 /** cfg_check_free - release what a checker owns (not @chk itself). */
 void cfg_check_free(struct cfg_check *chk);
+/**
+ * cfg_share_last_rs - at the end of a real_server block: when its checkers
+ * and what they inherit from it are those of the real server before it in
+ * @vs but for their file:line, free them and share the earlier array.
+ * @vs: the virtual server whose last real server just ended
+ */
+void cfg_share_last_rs(struct cfg_vs *vs);
 /** cfg_cmd_free - release a command. */
 void cfg_cmd_free(struct cfg_cmd *cmd);
 

@@ -456,6 +456,32 @@ static void test_defaults(void **state)
 	cfg_diag_free(&d);
 }
 
+/* identical neighbours share one checker array; what inheritance makes
+ * different (a real server's connect_timeout, a virtual server's
+ * delay_loop) or any url detail keeps its own */
+static void test_shared_checks(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_good("good/shared_checks.conf", NULL, &d);
+	const struct cfg_rs *r = c->vss[0].rss, *r2 = c->vss[1].rss;
+
+	assert_int_equal(c->vss[0].n_rss, 5);
+	assert_false(r[0].checks_shared);
+	assert_true(r[1].checks_shared);
+	assert_ptr_equal(r[1].checks, r[0].checks);
+	assert_int_equal(r[1].n_checks, 2);
+	assert_false(r[2].checks_shared); /* status_code 300-303 */
+	assert_false(r[3].checks_shared); /* connect_timeout 2 */
+	assert_int_equal(r[3].checks[0].connect_timeout_us, 2 * SEC);
+	assert_true(r[4].checks_shared);
+	assert_ptr_equal(r[4].checks, r[3].checks);
+	assert_false(r2[0].checks_shared); /* delay_loop 6 */
+	assert_int_equal(r2[0].checks[1].delay_loop_us, 6 * SEC);
+	assert_int_equal(r[4].checks[1].connect_port, 8080);
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_smtp_hosts(void **state)
 {
 	struct cfg_diag d;
@@ -736,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_dr_pair_global),
 		cmocka_unit_test(test_dr_pair_vrrp),
 		cmocka_unit_test(test_dr_pair_lvs),
+		cmocka_unit_test(test_shared_checks),
 		cmocka_unit_test(test_includes_and_definitions),
 		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_defaults),
