@@ -233,6 +233,8 @@ static void child_exec(char **argv, const struct script_cred *cred,
 		    setuid(cred->uid) < 0)
 			_exit(126);
 	}
+	/* the checker turned huge pages off for itself, not for scripts */
+	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
 	execvp(argv[0], argv);
 	_exit(127);
 }
