@@ -213,20 +213,6 @@ static void proc_signal(struct ev_loop *l, int signo, void *arg)
 	ev_stop(l);
 }
 
-/*
- * The checker's heap is a few hundred bytes per real server, touched a
- * little at a time. With transparent huge pages "always" (Debian's
- * kernels) each fault past a 2 MB boundary zero-fills a whole huge page:
- * the resident size of a 10,000-server checker grew by a third for memory
- * it never uses. Scripts get the setting back (lib/script.c).
- */
-static void proc_thp_off(void)
-{
-	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
-		log_warn("checker: cannot turn transparent huge pages off: %s",
-			 strerror(errno));
-}
-
 int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 {
 	struct chk_engine e;
@@ -234,7 +220,6 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	char err[256] = "";
 	int fl;
 
-	proc_thp_off();
 	memset(&e, 0, sizeof(e));
 	e.ipc_fd = ipc_fd;
 	e.fifo_fd[0] = e.fifo_fd[1] = -1;
@@ -337,7 +322,6 @@ void chk_exec_main(int argc, char **argv)
 		_exit(2);
 	}
 	log_init("directord-checker", console, (int)facility, detail);
-	proc_thp_off(); /* before the configuration fills the heap */
 	/* both descriptors must come from core: a socket and a memory file */
 	if (fstat(CHK_EXEC_IPC_FD, &st) < 0 || !S_ISSOCK(st.st_mode) ||
 	    fstat(CHK_EXEC_SNAP_FD, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -158,6 +158,16 @@ static void child_main(struct core *c, struct core_child *ch, int fd)
 	 * (the setting survives execve) */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != c->pid)
 		_exit(1);
+	/* The checker's heap is a few hundred bytes per real server, touched
+	 * a little at a time. With transparent huge pages "always" (Debian's
+	 * kernels) a fault past a 2 MB boundary zero-fills a whole huge page
+	 * it never uses. Set here, before it loads its configuration, for both
+	 * ways it starts (this also survives execve); scripts get the setting
+	 * back (lib/script.c). */
+	if (ch == &c->child[CORE_CHECKER] &&
+	    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+		log_warn("checker: cannot turn transparent huge pages off: %s",
+			 strerror(errno));
 	/* above both fixed slots, so the dup2s below cannot overwrite it */
 	if (exec_it) {
 		snap = fcntl(c->snapfd, F_DUPFD, SUP_SNAP_FD + 1);

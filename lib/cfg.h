@@ -313,7 +313,7 @@ struct cfg_rs {
 	bool inhibit_on_failure;
 	bool alpha;
 	/* checks is an earlier real server's identical array, owned there
-	 * (cfg_share_checks): read it, never free or change it */
+	 * (cfg_share_last_rs): read it, never free or change it */
 	bool checks_shared;
 	struct cfg_cmd notify_up, notify_down;
 	struct cfg_check *checks;

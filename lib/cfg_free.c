@@ -36,10 +36,11 @@ static void free_vs(struct cfg_vs *vs)
 	for (i = 0; i < vs->n_rss; i++) {
 		struct cfg_rs *rs = &vs->rss[i];
 
-		for (j = 0; j < rs->n_checks && !rs->checks_shared; j++)
-			cfg_check_free(&rs->checks[j]);
-		if (!rs->checks_shared)
+		if (!rs->checks_shared) {
+			for (j = 0; j < rs->n_checks; j++)
+				cfg_check_free(&rs->checks[j]);
 			free(rs->checks);
+		}
 		cfg_cmd_free(&rs->notify_up);
 		cfg_cmd_free(&rs->notify_down);
 		free(rs->virtualhost);

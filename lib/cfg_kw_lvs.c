@@ -423,8 +423,7 @@ static void rs_end(struct cfg_ctx *x, void *obj)
 			   "lthreshold %u is above uthreshold %u (0: no "
 			   "limit), which IPVS refuses",
 			   rs->lthreshold, rs->uthreshold);
-	if (x->cur_vs && x->cur_vs->n_rss &&
-	    rs == &x->cur_vs->rss[x->cur_vs->n_rss - 1])
+	if (x->cur_vs) /* @rs is its last real server */
 		cfg_share_last_rs(x->cur_vs);
 	x->cur_rs = NULL;
 }
