@@ -388,7 +388,7 @@ $(rsblk 192.0.2.40 80 "    PING_CHECK {
       retry 0
     }")"
 		vsblk 203.0.113.19 80 "" "$(rsblk 192.0.2.30 81 "    MISC_CHECK {
-      misc_path \"id -u >$OUT/misc_uid_default; test -e $OUT/misc_ok\"
+      misc_path \"id -u >$OUT/misc_uid_default; grep ^THP_enabled /proc/self/status >$OUT/misc_thp; test -e $OUT/misc_ok\"
       misc_timeout 2
     }")
 $(rsblk 192.0.2.30 82 "    MISC_CHECK {
@@ -826,6 +826,10 @@ fifo_expect "fifo/misc-lines-in-order" "$VMISC" "" \
 u=$(cat "$OUT/misc_uid_default" 2>/dev/null)
 [ -n "$u" ] && [ "$u" = "$(id -u nobody)" ] && tap_ok "misc/default-user-nobody" ||
 	tap_fail "misc/default-user-nobody" "script ran as uid ${u:-?}, expected $(id -u nobody)"
+# the checker turned transparent huge pages off for itself only
+t=$(awk '{print $2}' "$OUT/misc_thp" 2>/dev/null)
+[ "$t" = 1 ] && tap_ok "misc/script-gets-huge-pages-back" ||
+	tap_fail "misc/script-gets-huge-pages-back" "THP_enabled '${t:-?}' in the script"
 
 # ---- two checkers on one real server: up only when both are up --------------
 chk_up() { rsq "$VDUAL" "$RS1" "[c['up'] for c in r['checks'] if c['type'] == '$1'][0]"; }
@@ -867,6 +871,9 @@ FIFO_FROM=$dual_from fifo_expect "fifo/dual-lines-in-order" "$VDUAL" "" \
 uid=$(awk '/^Uid:/{print $2}' "/proc/$CPID/status" 2>/dev/null)
 [ "$uid" = "$(id -u nobody)" ] && tap_ok "priv/checker-runs-as-nobody" ||
 	tap_fail "priv/checker-runs-as-nobody" "uid $uid"
+t=$(awk '/^THP_enabled:/{print $2}' "/proc/$CPID/status" 2>/dev/null)
+[ "$t" = 0 ] && tap_ok "mem/checker-without-huge-pages" ||
+	tap_fail "mem/checker-without-huge-pages" "THP_enabled '${t:-?}'"
 
 # ---- reload: kept servers keep state, removed ones go, new ones follow alpha
 since=$(rsq "$VBAD" "[192.0.2.30]:tcp:8001" 'r["since"]')
