@@ -165,7 +165,10 @@ void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
 			  o.next == CHK_NEXT_RETRY ? cc->delay_before_retry_us :
 						     cc->delay_loop_us,
 			  true);
-	if (o.trans != CHK_T_NONE || wchange)
+	/* a real server that stays down shows why it fails now: the failure
+	 * that took it down may have been a probe cut short when the server
+	 * stopped ("connection reset"), not what it says since ("refused") */
+	if (o.trans != CHK_T_NONE || wchange || (r == CHK_FAIL && !k->rs->up))
 		chk_rs_update(e, k->rs, chk_reason(k));
 	chk_status_changed(e);
 }
