@@ -36,8 +36,9 @@ static void apply_free_rs(struct chk_engine *e, struct chk_rs *rs)
 	size_t i;
 
 	for (i = 0; i < rs->n_checks; i++)
-		apply_free_chk(e, rs->checks[i]);
-	free(rs->checks);
+		apply_free_chk(e, chk_rs_check(rs, i));
+	if (rs->n_checks > 1)
+		free(rs->checks.many);
 	free(rs->reason);
 	free(rs);
 }
@@ -99,7 +100,6 @@ static struct chk *apply_new_chk(struct chk_engine *e, struct chk_rs *rs,
 
 	if (!k)
 		return NULL;
-	k->eng = e;
 	k->rs = rs;
 	k->cfg = cc;
 	k->weight = -1;
@@ -128,27 +128,33 @@ static void apply_misc_cred(struct chk_engine *e, struct chk *k)
 	}
 }
 
-/* give @rs the checkers of @crs, reusing @rs's old ones by position+type */
+/* give @rs the checkers of @crs, reusing @rs's old ones by position+type;
+ * a single checker stays inline in @rs, more get an array */
 static int apply_rs_checks(struct chk_engine *e, struct chk_rs *rs,
 			   const struct cfg_rs *crs, bool *changed)
 {
-	struct chk **nk =
-		calloc(crs->n_checks ? crs->n_checks : 1, sizeof(*nk));
-	size_t i;
+	size_t n = crs->n_checks, i;
+	struct chk *one = NULL;
+	struct chk **nk = n > 1 ? calloc(n, sizeof(*nk)) : &one;
+	struct chk **ok = rs->n_checks > 1 ? rs->checks.many : &rs->checks.one;
 
-	if (!nk)
+	if (!nk || n > UINT32_MAX) {
+		if (nk != &one)
+			free(nk);
 		return -1;
-	for (i = 0; i < crs->n_checks; i++) {
+	}
+	for (i = 0; i < n; i++) {
 		const struct cfg_check *cc = &crs->checks[i];
 
-		if (i < rs->n_checks && rs->checks[i]->cfg->type == cc->type) {
-			nk[i] = rs->checks[i];
-			rs->checks[i] = NULL;
+		if (i < rs->n_checks && ok[i]->cfg->type == cc->type) {
+			nk[i] = ok[i];
+			ok[i] = NULL;
 			nk[i]->cfg = cc;
 		} else {
 			nk[i] = apply_new_chk(e, rs, cc);
 			if (!nk[i]) {
-				free(nk);
+				if (nk != &one)
+					free(nk);
 				return -1;
 			}
 			*changed = true;
@@ -156,14 +162,18 @@ static int apply_rs_checks(struct chk_engine *e, struct chk_rs *rs,
 		apply_misc_cred(e, nk[i]);
 	}
 	for (i = 0; i < rs->n_checks; i++) {
-		if (rs->checks[i]) {
-			apply_free_chk(e, rs->checks[i]);
+		if (ok[i]) {
+			apply_free_chk(e, ok[i]);
 			*changed = true;
 		}
 	}
-	free(rs->checks);
-	rs->checks = nk;
-	rs->n_checks = crs->n_checks;
+	if (rs->n_checks > 1)
+		free(rs->checks.many);
+	if (n > 1)
+		rs->checks.many = nk;
+	else
+		rs->checks.one = one;
+	rs->n_checks = (uint32_t)n;
 	return 0;
 }
 
@@ -249,7 +259,7 @@ static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
 		}
 		rs->vs = nv;
 		rs->cfg = crs;
-		rs->idx = i;
+		rs->idx = (uint32_t)i;
 		nv->rss[i] = rs;
 		nv->n_rss = i + 1;
 		if (apply_rs_checks(e, rs, crs, &changed) < 0)
@@ -257,15 +267,17 @@ static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
 		if (fresh) {
 			rs->up = true;
 			for (j = 0; j < rs->n_checks; j++)
-				rs->up = rs->up && rs->checks[j]->fsm.up;
+				rs->up = rs->up && chk_rs_check(rs, j)->fsm.up;
 			chk_str_set(&rs->reason,
 				    rs->up ? NULL : "not checked yet (alpha)");
 			rs->since_wall_ms = chk_wall_ms();
 		}
-		for (j = 0; j < rs->n_checks; j++)
-			if (!chk_tmr_armed(&rs->checks[j]->timer) &&
-			    !rs->checks[j]->probe)
-				chk_sched_start(e, rs->checks[j]);
+		for (j = 0; j < rs->n_checks; j++) {
+			struct chk *k = chk_rs_check(rs, j);
+
+			if (!chk_tmr_armed(&k->timer) && !k->probe)
+				chk_sched_start(e, k);
+		}
 		if (changed && !fresh)
 			chk_rs_update(e, rs, "checkers changed by reload");
 	}
@@ -303,6 +315,7 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 		}
 		nvss[i] = calloc(1, sizeof(**nvss));
 		if (nvss[i]) {
+			nvss[i]->eng = e;
 			nvss[i]->cfg = &c->vss[i];
 			nvss[i]->idx = i;
 			nvss[i]->quorum = apply_quorum(c, &c->vss[i]);

@@ -71,9 +71,9 @@ static void dgram_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
-static void dgram_timeout(void *arg)
+static void dgram_timeout(struct chk_tmr *t)
 {
-	struct chk_probe *p = arg;
+	struct chk_probe *p = chk_tmr_owner(t, struct chk_probe, deadline);
 	enum chk_verdict v;
 
 	v = p->proto->timeout ? p->proto->timeout(p) :

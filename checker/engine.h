@@ -31,28 +31,27 @@ struct chk_gen {
 
 struct chk_rs;
 
-/* one checker of one real server */
+/* one checker of one real server; thousands of them: kept to 120 bytes
+ * (a 128-byte malloc chunk) */
 struct chk {
-	struct chk_engine *eng;
-	struct chk_rs *rs;
+	struct chk_rs *rs; /* its engine is rs->vs->eng */
 	const struct cfg_check *cfg; /* in the engine's current generation */
-	struct chk_fsm fsm;
 	struct chk_tmr timer; /* next run; disarmed while a probe runs */
 	struct chk_probe *probe; /* the run in flight, or NULL */
-	size_t url_it; /* HTTP: next URL to check */
-	unsigned url_streak; /* HTTP: URLs passed in a row while down */
-	int weight; /* MISC misc_dynamic weight, -1 none */
-	uint64_t last_start_us; /* monotonic */
-	uint64_t last_wall_ms; /* wall clock of the last completed run */
-	uint64_t last_duration_us;
-	uint64_t runs;
 	/* MISC: who runs misc_path, resolved when the generation was applied
 	 * (chk_script_cred); NULL when that failed (logged then) */
 	struct script_cred *misc_cred;
-	bool failed; /* the last run failed, for the reason in last_failure */
 	/* the last failure ever seen, NULL none: strings only where there
-	 * are failures keep ten thousand healthy checkers small */
+	 * are failures keep ten thousand healthy checkers small; the last
+	 * run failed (for this reason) when fsm.fails is not 0 */
 	char *last_failure;
+	uint64_t last_wall_ms; /* wall clock of the last completed run */
+	uint64_t last_duration_us;
+	uint64_t runs;
+	struct chk_fsm fsm;
+	uint32_t url_it; /* HTTP: next URL to check */
+	uint32_t url_streak; /* HTTP: URLs passed in a row while down */
+	int weight; /* MISC misc_dynamic weight, -1 none */
 };
 
 struct chk_vs;
@@ -60,17 +59,23 @@ struct chk_vs;
 struct chk_rs {
 	struct chk_vs *vs;
 	const struct cfg_rs *cfg;
-	size_t idx; /* index in the vs's rss (the IPC identity) */
-	bool up;
-	bool reported; /* core has been told at least once */
-	int weight; /* dynamic weight, -1 none */
-	struct chk **checks;
-	size_t n_checks;
+	/* its checkers (chk_rs_check): the usual single one is kept inline,
+	 * not in an array of its own */
+	union {
+		struct chk *one; /* n_checks <= 1 (NULL for none) */
+		struct chk **many; /* n_checks > 1 */
+	} checks;
 	char *reason; /* why it is down, or the last failure; NULL none */
 	uint64_t since_wall_ms; /* last transition */
+	uint32_t idx; /* index in the vs's rss (the IPC identity) */
+	uint32_t n_checks;
+	int weight; /* dynamic weight, -1 none */
+	bool up;
+	bool reported; /* core has been told at least once */
 };
 
 struct chk_vs {
+	struct chk_engine *eng; /* for its checkers' timer callbacks */
 	const struct cfg_vs *cfg;
 	size_t idx;
 	struct chk_rs **rss;
@@ -127,11 +132,37 @@ static inline const char *chk_str(const char *s)
 }
 
 /**
+ * chk_failed - whether the last run of @k failed.
+ */
+static inline bool chk_failed(const struct chk *k)
+{
+	return k->fsm.fails != 0; /* consecutive failures, saturating */
+}
+
+/**
  * chk_reason - why the last run of @k failed, "" when it passed.
  */
 static inline const char *chk_reason(const struct chk *k)
 {
-	return k->failed ? chk_str(k->last_failure) : "";
+	return chk_failed(k) ? chk_str(k->last_failure) : "";
+}
+
+/**
+ * chk_rs_check - the checker @i of @rs.
+ * @rs: the real server
+ * @i: below rs->n_checks
+ */
+static inline struct chk *chk_rs_check(const struct chk_rs *rs, size_t i)
+{
+	return rs->n_checks > 1 ? rs->checks.many[i] : rs->checks.one;
+}
+
+/**
+ * chk_eng - the engine of checker @k.
+ */
+static inline struct chk_engine *chk_eng(const struct chk *k)
+{
+	return k->rs->vs->eng;
 }
 
 /**

@@ -1,4 +1,5 @@
 /* fsm.c - pure health logic: checker state machine, quorum, MISC verdicts. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -34,7 +35,9 @@ struct chk_fsm_out chk_fsm_step(struct chk_fsm *f, enum chk_result r,
 		}
 		return o;
 	}
-	f->fails++;
+	/* saturates: fails != 0 also says the last run failed */
+	if (f->fails < UINT_MAX)
+		f->fails++;
 	if (!f->up)
 		return o; /* already down: keep polling at delay_loop */
 	if (!first && f->retry_it < retry) {

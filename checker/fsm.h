@@ -25,7 +25,7 @@ struct chk_fsm {
 	bool up; /* the checker's current verdict */
 	bool has_run; /* a run has completed since start */
 	unsigned retry_it; /* retries spent in the current failure streak */
-	unsigned fails; /* consecutive failed runs (for status) */
+	unsigned fails; /* consecutive failed runs (for status; saturates) */
 };
 
 struct chk_fsm_out {

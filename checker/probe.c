@@ -56,7 +56,6 @@ void chk_probe_run(struct chk_engine *e, struct chk *k)
 		p->url_idx = (unsigned)(k->url_it % p->cc->n_urls);
 	}
 	k->probe = p;
-	k->last_start_us = p->start_us;
 	e->probes_started++;
 	p->proto = probe_proto(p->cc->type);
 	if (!p->proto)
@@ -182,7 +181,7 @@ void chk_probe_watch(struct chk_probe *p, uint32_t events, ev_fd_cb io,
 		return;
 	}
 	if (chk_tmr_arm(&p->eng->tqs, &p->deadline, p->start_us, tmo_us, true,
-			timeout, p) < 0) {
+			timeout) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
 	}

@@ -56,24 +56,24 @@ struct chk_probe {
 	const struct cfg_vs *vs;
 	const struct chk_proto *proto;
 	void *st; /* protocol state */
-	int fd;
 	SSL *ssl;
 	struct chk_tmr deadline;
-	enum chk_phase phase;
 	uint8_t *out;
 	size_t out_len, out_off;
-	bool got_data; /* stream: any byte received */
-	bool connected; /* stream: the connection was made */
-	int pool_family; /* stream: socket may go back to this pool, 0 not */
-	bool reused; /* stream: p->fd came from the pool (still watched) */
-	unsigned url_idx; /* HTTP: URL of this run */
 	struct script_child *script; /* MISC: the running script, or NULL */
 	struct chk_probe *next_script; /* MISC: in eng->scripts */
-	int weight; /* MISC misc_dynamic result, -1 none */
 	uint64_t start_us;
 	/* why it failed (at most CHK_REASON_MAX - 1 characters); allocated
 	 * on the first failure: thousands of probes may be in flight */
 	char *reason;
+	int fd;
+	enum chk_phase phase;
+	int pool_family; /* stream: socket may go back to this pool, 0 not */
+	unsigned url_idx; /* HTTP: URL of this run */
+	int weight; /* MISC misc_dynamic result, -1 none */
+	bool got_data; /* stream: any byte received */
+	bool connected; /* stream: the connection was made */
+	bool reused; /* stream: p->fd came from the pool (still watched) */
 };
 
 /**
@@ -104,7 +104,7 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v);
  * @events: EPOLLIN or EPOLLOUT
  * @io: called when the socket is ready
  * @tmo_us: the deadline after p->start_us
- * @timeout: called when the deadline passes first
+ * @timeout: called with &p->deadline when the deadline passes first
  * On failure the probe is finished as failed (the reason set) and freed:
  * the caller must not touch @p afterwards.
  */

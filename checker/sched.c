@@ -77,19 +77,19 @@ static uint64_t sched_rand(uint64_t max)
 	return max ? r % (max + 1) : 0;
 }
 
-static void sched_fire(void *arg)
+static void sched_fire(struct chk_tmr *t)
 {
-	struct chk *k = arg;
+	struct chk *k = chk_tmr_owner(t, struct chk, timer);
 
-	chk_probe_run(k->eng, k);
+	chk_probe_run(chk_eng(k), k);
 }
 
 /* @fifo: @delay_us is one of the checker's fixed delays */
 static void sched_arm(struct chk_engine *e, struct chk *k, uint64_t from_us,
 		      uint64_t delay_us, bool fifo)
 {
-	if (chk_tmr_arm(&e->tqs, &k->timer, from_us, delay_us, fifo, sched_fire,
-			k) < 0) {
+	if (chk_tmr_arm(&e->tqs, &k->timer, from_us, delay_us, fifo,
+			sched_fire) < 0) {
 		char rs[CHK_NAME_MAX];
 
 		log_err("%s %s: out of memory arming a timer; check stops",
@@ -145,16 +145,13 @@ void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
 	k->last_wall_ms = chk_wall_ms_at(e, now_us);
 	if (r == CHK_FAIL) {
 		k->url_streak = 0;
-		k->failed = true;
+		/* fsm.fails, counted above, marks the run failed */
 		chk_str_set(&k->last_failure,
 			    reason && *reason ? reason : "failed");
-	} else {
-		k->failed = false;
-		if (cc->type == CFG_CHK_MISC && cc->misc_dynamic &&
-		    weight != k->weight) {
-			k->weight = weight;
-			wchange = true;
-		}
+	} else if (cc->type == CFG_CHK_MISC && cc->misc_dynamic &&
+		   weight != k->weight) {
+		k->weight = weight;
+		wchange = true;
 	}
 	sched_log_result(e, k, r, o);
 	/* fast_recovery: the next URL now, not after delay_loop */
@@ -217,7 +214,7 @@ static bool rs_reason_follow(struct chk_rs *rs)
 	size_t i;
 
 	for (i = 0; i < rs->n_checks; i++) {
-		const struct chk *k = rs->checks[i];
+		const struct chk *k = chk_rs_check(rs, i);
 
 		if (k->fsm.up || !k->last_failure)
 			continue;
@@ -241,10 +238,12 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 	char name[CHK_NAME_MAX];
 
 	for (i = 0; i < rs->n_checks; i++) {
-		if (!rs->checks[i]->fsm.up)
+		const struct chk *k = chk_rs_check(rs, i);
+
+		if (!k->fsm.up)
 			up = false;
-		if (rs->checks[i]->weight >= 0)
-			w = rs->checks[i]->weight;
+		if (k->weight >= 0)
+			w = k->weight;
 	}
 	/* still down, but the checker that took it down may have recovered
 	 * while another fails: the reason follows one that still fails */
@@ -266,7 +265,7 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 	memset(&h, 0, sizeof(h));
 	h.generation = e->gen->generation;
 	h.vs = (uint32_t)rs->vs->idx;
-	h.rs = (uint32_t)rs->idx;
+	h.rs = rs->idx;
 	h.up = up;
 	h.weight = w;
 	snprintf(h.reason, sizeof(h.reason), "%s",
@@ -304,7 +303,7 @@ void chk_rs_resume(struct chk_engine *e, uint32_t generation, uint32_t vs,
 	}
 	r = e->vss[vs]->rss[rs];
 	for (i = 0; i < r->n_checks; i++) {
-		struct chk *k = r->checks[i];
+		struct chk *k = chk_rs_check(r, i);
 
 		chk_fsm_resume(&k->fsm, up);
 		if (k->cfg->type == CFG_CHK_MISC && k->cfg->misc_dynamic)

@@ -78,7 +78,7 @@ static json_object *status_rs(const struct chk_rs *rs)
 		o, "since", json_object_new_int64((int64_t)rs->since_wall_ms));
 	checks = json_object_new_array();
 	for (i = 0; i < rs->n_checks; i++) {
-		const struct chk *k = rs->checks[i];
+		const struct chk *k = chk_rs_check(rs, i);
 
 		status_add_check(checks, k);
 		if (!last || k->last_wall_ms > last->last_wall_ms)
@@ -87,7 +87,7 @@ static json_object *status_rs(const struct chk_rs *rs)
 			fails = k->fsm.fails;
 		/* the newest failure: a checker whose last run failed, the
 		 * latest of those; else any failure remembered */
-		if (k->failed && k->last_failure &&
+		if (chk_failed(k) && k->last_failure &&
 		    (!failing || k->last_wall_ms > failing->last_wall_ms))
 			failing = k;
 		if (k->last_failure && !*lastfail)

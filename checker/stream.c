@@ -54,9 +54,9 @@ static uint64_t stream_tmo(const struct chk_probe *p)
 	return p->cc->connect_timeout_us ? p->cc->connect_timeout_us : 5000000;
 }
 
-static void stream_timeout(void *arg)
+static void stream_timeout(struct chk_tmr *t)
 {
-	struct chk_probe *p = arg;
+	struct chk_probe *p = chk_tmr_owner(t, struct chk_probe, deadline);
 
 	switch (p->phase) {
 	case CHK_PH_CONNECT:
@@ -303,7 +303,7 @@ static void stream_connected(struct chk_probe *p, uint32_t events)
 	 * so a server that drips bytes still fails */
 	if (p->proto != &chk_proto_tcp &&
 	    chk_tmr_arm(&p->eng->tqs, &p->deadline, ev_loop_now(p->eng->loop),
-			stream_tmo(p), true, stream_timeout, p) < 0) {
+			stream_tmo(p), true, stream_timeout) < 0) {
 		chk_probe_fail(p, "out of memory");
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;

@@ -1,17 +1,20 @@
-/* timerq.c - FIFO timer queues, one per delay, over the event loop. */
+/* timerq.c - FIFO timer queues, one per delay and callback, over the event
+ * loop. */
 #include <stdlib.h>
 
 #include "evloop.h"
 #include "log.h"
 #include "checker/timerq.h"
 
-/* more distinct delays than this fall back to one loop timer each */
-#define TQ_MAX 32
+/* more distinct delays and callbacks than this fall back to one loop timer
+ * each (a few callbacks share each delay) */
+#define TQ_MAX 64
 #define TQ_SLACK_MAX_US 16000
 
 struct chk_tq {
 	struct chk_tqs *qs;
 	uint64_t delay_us;
+	chk_tmr_cb cb; /* of every timer in the queue */
 	struct chk_tmr *head, *tail;
 	struct ev_timer *ev; /* armed while the queue is not empty */
 	bool firing; /* tq_fire re-arms once it is done */
@@ -29,7 +32,7 @@ static void tq_unlink(struct chk_tmr *t)
 		t->next->prev = t->prev;
 	else
 		q->tail = t->prev;
-	t->prev = t->next = NULL;
+	t->prev = t->next = NULL; /* and so ev and cb */
 	t->q = NULL;
 }
 
@@ -64,7 +67,7 @@ static void tq_fire(struct ev_loop *l, void *arg)
 	/* entries armed from the callbacks are due after now (delay > 0) */
 	while ((t = q->head) && t->when_us <= now) {
 		tq_unlink(t);
-		t->cb(t->arg);
+		q->cb(t);
 	}
 	q->firing = false;
 	if (tq_arm_head(q) < 0)
@@ -76,19 +79,22 @@ static void tq_fire(struct ev_loop *l, void *arg)
 static void tmr_fire(struct ev_loop *l, void *arg)
 {
 	struct chk_tmr *t = arg;
+	chk_tmr_cb cb = t->cb;
 
 	(void)l;
 	t->ev = NULL;
-	t->cb(t->arg);
+	t->cb = NULL;
+	cb(t);
 }
 
-static struct chk_tq *tq_get(struct chk_tqs *qs, uint64_t delay_us)
+static struct chk_tq *tq_get(struct chk_tqs *qs, uint64_t delay_us,
+			     chk_tmr_cb cb)
 {
 	struct chk_tq *q, **nq;
 	unsigned i;
 
 	for (i = 0; i < qs->n; i++)
-		if (qs->q[i]->delay_us == delay_us)
+		if (qs->q[i]->delay_us == delay_us && qs->q[i]->cb == cb)
 			return qs->q[i];
 	if (qs->n >= TQ_MAX)
 		return NULL;
@@ -101,23 +107,27 @@ static struct chk_tq *tq_get(struct chk_tqs *qs, uint64_t delay_us)
 		return NULL;
 	q->qs = qs;
 	q->delay_us = delay_us;
+	q->cb = cb;
 	qs->q[qs->n++] = q;
 	return q;
 }
 
 int chk_tmr_arm(struct chk_tqs *qs, struct chk_tmr *t, uint64_t from_us,
-		uint64_t delay_us, bool fifo, chk_tmr_cb cb, void *arg)
+		uint64_t delay_us, bool fifo, chk_tmr_cb cb)
 {
 	/* a zero delay stays with the loop, which keeps it from starving I/O */
-	struct chk_tq *q = fifo && delay_us ? tq_get(qs, delay_us) : NULL;
+	struct chk_tq *q = fifo && delay_us ? tq_get(qs, delay_us, cb) : NULL;
 
 	chk_tmr_cancel(qs, t); /* re-arming moves it */
-	t->cb = cb;
-	t->arg = arg;
 	t->when_us = from_us + delay_us;
 	if (!q) {
+		t->cb = cb;
 		t->ev = ev_timer_add(qs->loop, t->when_us, tmr_fire, t);
-		return t->ev ? 0 : -1;
+		if (!t->ev) {
+			t->cb = NULL;
+			return -1;
+		}
+		return 0;
 	}
 	t->q = q;
 	t->next = NULL;
@@ -136,12 +146,13 @@ int chk_tmr_arm(struct chk_tqs *qs, struct chk_tmr *t, uint64_t from_us,
 
 void chk_tmr_cancel(struct chk_tqs *qs, struct chk_tmr *t)
 {
-	if (t->ev) {
+	if (t->q) {
+		tq_unlink(t);
+	} else if (t->ev) {
 		ev_timer_cancel(qs->loop, t->ev);
 		t->ev = NULL;
+		t->cb = NULL;
 	}
-	if (t->q)
-		tq_unlink(t);
 }
 
 void chk_tqs_free(struct chk_tqs *qs)

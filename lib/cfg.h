@@ -301,20 +301,21 @@ struct cfg_chk_timers {
 };
 
 struct cfg_rs {
+	/* ordered to leave no holes: thousands of these may be loaded */
 	struct cfg_loc loc;
 	struct addr addr;
 	uint16_t port; /* the virtual server's port when not given */
-	int weight;    /* 1, 0..65535 */
-	struct cfg_fwd_method fwd; /* effective: VS method unless overridden */
-	bool fwd_set;		   /* lvs_method given in this real_server */
-	char *virtualhost;	   /* NULL: the virtual server's */
-	struct cfg_chk_timers timers;
-	uint32_t uthreshold, lthreshold;
-	bool inhibit_on_failure;
-	bool alpha;
+	bool fwd_set;  /* lvs_method given in this real_server */
 	/* checks is an earlier real server's identical array, owned there
 	 * (cfg_share_last_rs): read it, never free or change it */
 	bool checks_shared;
+	int weight; /* 1, 0..65535 */
+	struct cfg_fwd_method fwd; /* effective: VS method unless overridden */
+	bool inhibit_on_failure;
+	bool alpha;
+	char *virtualhost; /* NULL: the virtual server's */
+	struct cfg_chk_timers timers;
+	uint32_t uthreshold, lthreshold;
 	struct cfg_cmd notify_up, notify_down;
 	struct cfg_check *checks;
 	size_t n_checks;

@@ -287,18 +287,21 @@ http_chk() { # PATH [DIGEST] [TIMEOUT]
 	printf '    HTTP_GET {\n      url {\n        path %s\n        %s\n      }\n      connect_timeout %s\n      retry 0\n    }' \
 		"$1" "$d" "${3:-2}"
 }
-write_conf() { # RELOADED(0/1)
+write_conf() { # RELOADS(0/1/2)
 	local bad="" p
 	for p in 8001 8002 8004 8005 8006 8007; do
-		[ "$1" = 1 ] && [ $p = 8006 ] && continue
+		[ "$1" != 0 ] && [ $p = 8006 ] && continue
 		bad+=$(rsblk 192.0.2.30 $p "$(http_chk /)")$'\n'
 	done
 	# connect ~1 s (first SYN dropped) and answer 1 s later: each step
 	# within connect_timeout 1.6, the two together not
 	bad+=$(rsblk 192.0.2.30 8009 "$(http_chk / "" 1.6)")$'\n'
 	bad+=$(rsblk 192.0.2.30 8003 "$(http_chk / 00000000000000000000000000000000)")
-	local newrs=""
-	[ "$1" = 1 ] && newrs=$(rsblk 192.0.2.22 443 "    alpha
+	local newrs="" second=""
+	# reload 1 gives a kept real server a second checker (one that fails:
+	# it must run), reload 2 takes it back to one
+	[ "$1" = 1 ] && second=$'\n'$(http_chk /no-such-page.html "" 1)
+	[ "$1" != 0 ] && newrs=$(rsblk 192.0.2.22 443 "    alpha
     TCP_CHECK {
       connect_timeout 1
       warmup 0
@@ -334,7 +337,7 @@ $(http_chk /index.html "$DIGEST")")"
 		vsblk 203.0.113.11 80 "" "$(rsblk 192.0.2.21 80 "    TCP_CHECK {
       connect_timeout 1
       retry 0
-    }")
+    }$second")
 $newrs"
 		vsblk 203.0.113.12 80 "" "$(rsblk 192.0.2.21 80 "$(http_chk /index.html 0123456789abcdef0123456789abcdef)")"
 		vsblk 203.0.113.13 443 "" "$(rsblk 192.0.2.22 443 "    SSL_GET {
@@ -894,6 +897,23 @@ if ctl reload >"$NS_TMP/reload.out" 2>&1; then
 		expect "reload/new-server-alpha-then-up" "$VB" "[192.0.2.22]:tcp:443" True 2
 	else
 		tap_fail "reload/new-server-alpha-then-up" "FIFO: $(grep 192.0.2.22 "$FIFOLOG" | tr '\n' '|')"
+	fi
+	# one checker -> two: the new one runs (and fails), the kept one
+	# keeps its state
+	n=$(rsq "$VB" "$RS1" 'len(r["checks"])')
+	[ "$n" = 2 ] && tap_ok "reload/one-checker-to-two" ||
+		tap_fail "reload/one-checker-to-two" "${n:-no} checkers"
+	expect "reload/second-checker-runs" "$VB" "$RS1" False 4 "HTTP status 404"
+	# two -> one: the failing one goes, the server is up again
+	write_conf 2
+	if ctl reload >"$NS_TMP/reload2.out" 2>&1 &&
+		wait_until 3 out_is checker_gen = 3; then
+		n=$(rsq "$VB" "$RS1" 'len(r["checks"])')
+		[ "$n" = 1 ] && tap_ok "reload/two-checkers-to-one" ||
+			tap_fail "reload/two-checkers-to-one" "${n:-no} checkers"
+		expect "reload/up-with-one-checker-again" "$VB" "$RS1" True 3
+	else
+		tap_fail "reload/two-checkers-to-one" "reload: $(tr '\n' ' ' <"$NS_TMP/reload2.out"), generation $(checker_gen)"
 	fi
 else
 	tap_fail "reload/accepted" "$(tr '\n' ' ' <"$NS_TMP/reload.out")"

@@ -23,9 +23,9 @@ struct item {
 	int rearm; /* times to re-arm itself from the callback */
 };
 
-static void fired(void *arg)
+static void fired(struct chk_tmr *t)
 {
-	struct item *it = arg;
+	struct item *it = chk_tmr_owner(t, struct item, t);
 	struct rec *r = it->r;
 
 	r->at[r->n] = ev_now_us();
@@ -33,7 +33,7 @@ static void fired(void *arg)
 	if (it->rearm > 0) {
 		it->rearm--;
 		assert_int_equal(chk_tmr_arm(r->qs, &it->t, ev_now_us(), 2000,
-					     true, fired, it),
+					     true, fired),
 				 0);
 	}
 	if (r->n >= r->stop_at)
@@ -63,7 +63,7 @@ static void fifo_order_cancel_and_rearm(void **s)
 		/* 0..2 share one delay: they fire in the order they were armed */
 		assert_int_equal(chk_tmr_arm(&qs, &it[i].t, t0,
 					     i == 3 ? 1000 : 3000, i != 3,
-					     fired, &it[i]),
+					     fired),
 				 0);
 		assert_true(chk_tmr_armed(&it[i].t));
 	}
@@ -97,13 +97,13 @@ static void rearm_moves_timer(void **s)
 	struct item a = { .r = &r, .id = 1 }, b = { .r = &r, .id = 2 };
 
 	(void)s;
-	assert_int_equal(
-		chk_tmr_arm(&qs, &a.t, ev_now_us(), 1000, true, fired, &a), 0);
-	assert_int_equal(
-		chk_tmr_arm(&qs, &b.t, ev_now_us(), 2000, true, fired, &b), 0);
+	assert_int_equal(chk_tmr_arm(&qs, &a.t, ev_now_us(), 1000, true, fired),
+			 0);
+	assert_int_equal(chk_tmr_arm(&qs, &b.t, ev_now_us(), 2000, true, fired),
+			 0);
 	/* arming an armed timer moves it: a now fires after b, once */
-	assert_int_equal(
-		chk_tmr_arm(&qs, &a.t, ev_now_us(), 5000, true, fired, &a), 0);
+	assert_int_equal(chk_tmr_arm(&qs, &a.t, ev_now_us(), 5000, true, fired),
+			 0);
 	assert_non_null(ev_timer_add(l, ev_now_us() + 2000000, guard, NULL));
 	ev_run(l);
 	assert_int_equal(r.n, 2);
@@ -113,11 +113,54 @@ static void rearm_moves_timer(void **s)
 	ev_loop_free(l);
 }
 
+/* a second callback with the same delay: its own queue, each timer gets
+ * its own callback; a one-off timer cancelled and moved into a queue */
+static void fired_other(struct chk_tmr *t)
+{
+	struct item *it = chk_tmr_owner(t, struct item, t);
+
+	it->id += 100;
+	fired(t);
+}
+
+static void callbacks_per_timer(void **s)
+{
+	struct ev_loop *l = ev_loop_new();
+	struct chk_tqs qs = { .loop = l };
+	struct rec r = { .loop = l, .qs = &qs, .stop_at = 3 };
+	struct item a = { .r = &r, .id = 1 }, b = { .r = &r, .id = 2 },
+		    c = { .r = &r, .id = 3 };
+	uint64_t t0 = ev_now_us();
+
+	(void)s;
+	assert_int_equal(chk_tmr_arm(&qs, &a.t, t0, 2000, true, fired), 0);
+	assert_int_equal(chk_tmr_arm(&qs, &b.t, t0, 2000, true, fired_other),
+			 0);
+	assert_int_equal(chk_tmr_arm(&qs, &c.t, t0, 500, false, fired_other),
+			 0);
+	assert_true(chk_tmr_armed(&c.t));
+	chk_tmr_cancel(&qs, &c.t);
+	assert_false(chk_tmr_armed(&c.t));
+	assert_int_equal(chk_tmr_arm(&qs, &c.t, t0, 3000, true, fired), 0);
+	assert_int_equal(qs.n, 3);
+	assert_non_null(ev_timer_add(l, t0 + 2000000, guard, NULL));
+	ev_run(l);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.order[0] + r.order[1], 1 + 102);
+	assert_int_equal(r.order[2], 3);
+	assert_false(chk_tmr_armed(&a.t));
+	assert_false(chk_tmr_armed(&b.t));
+	assert_false(chk_tmr_armed(&c.t));
+	chk_tqs_free(&qs);
+	ev_loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fifo_order_cancel_and_rearm),
 		cmocka_unit_test(rearm_moves_timer),
+		cmocka_unit_test(callbacks_per_timer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
