@@ -176,7 +176,7 @@ void chk_notify_rs(struct chk_engine *e, const struct chk_rs *rs)
 {
 	char line[2 * CHK_NAME_MAX + 16], r[CHK_NAME_MAX], v[CHK_NAME_MAX];
 
-	notify_cmd(e, rs->up ? &rs->cfg->notify_up : &rs->cfg->notify_down);
+	notify_cmd(e, cfg_rs_notify(rs->cfg, rs->up));
 	snprintf(line, sizeof(line), "RS %s %s %s\n",
 		 chk_fmt_rs(rs->vs->cfg, rs->cfg, r),
 		 chk_fmt_vs(e->gen->cfg, rs->vs->cfg, v),

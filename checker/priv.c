@@ -38,8 +38,8 @@ int chk_priv_need(const struct cfg *c, const char *user, int icmp_ok, char *why,
 		for (j = 0; j < vs->n_rss; j++) {
 			const struct cfg_rs *rs = &vs->rss[j];
 
-			if (priv_cmd_other(&rs->notify_up, user) ||
-			    priv_cmd_other(&rs->notify_down, user)) {
+			if (priv_cmd_other(cfg_rs_notify(rs, true), user) ||
+			    priv_cmd_other(cfg_rs_notify(rs, false), user)) {
 				snprintf(why, len,
 					 "a notify script runs as "
 					 "another user");

@@ -300,6 +300,15 @@ struct cfg_chk_timers {
 	unsigned retry;
 };
 
+/* Real server settings few configurations give: apart, so a real server
+ * without them costs one pointer (tens of thousands may be loaded, in core
+ * and in the checker). */
+struct cfg_rs_ext {
+	struct cfg_chk_timers timers; /* inherited by its checkers */
+	struct cfg_cmd notify_up, notify_down;
+	char *virtualhost; /* NULL: the virtual server's */
+};
+
 struct cfg_rs {
 	/* ordered to leave no holes: thousands of these may be loaded */
 	struct cfg_loc loc;
@@ -313,13 +322,21 @@ struct cfg_rs {
 	struct cfg_fwd_method fwd; /* effective: VS method unless overridden */
 	bool inhibit_on_failure;
 	bool alpha;
-	char *virtualhost; /* NULL: the virtual server's */
-	struct cfg_chk_timers timers;
 	uint32_t uthreshold, lthreshold;
-	struct cfg_cmd notify_up, notify_down;
+	struct cfg_rs_ext *ext; /* NULL: none of its settings given */
 	struct cfg_check *checks;
 	size_t n_checks;
 };
+
+/* cfg_rs_timers - @rs's own checker timers (all unset without an ext). */
+const struct cfg_chk_timers *cfg_rs_timers(const struct cfg_rs *rs);
+
+/* cfg_rs_notify - @rs's notify_up (@up) or notify_down; never NULL (an
+ * empty command, cmd NULL, when not given). */
+const struct cfg_cmd *cfg_rs_notify(const struct cfg_rs *rs, bool up);
+
+/* cfg_rs_virtualhost - @rs's own virtualhost, NULL when not given. */
+const char *cfg_rs_virtualhost(const struct cfg_rs *rs);
 
 enum cfg_vs_kind { CFG_VS_ADDR, CFG_VS_FWMARK, CFG_VS_GROUP };
 

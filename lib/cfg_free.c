@@ -41,9 +41,12 @@ static void free_vs(struct cfg_vs *vs)
 				cfg_check_free(&rs->checks[j]);
 			free(rs->checks);
 		}
-		cfg_cmd_free(&rs->notify_up);
-		cfg_cmd_free(&rs->notify_down);
-		free(rs->virtualhost);
+		if (rs->ext) {
+			cfg_cmd_free(&rs->ext->notify_up);
+			cfg_cmd_free(&rs->ext->notify_down);
+			free(rs->ext->virtualhost);
+			free(rs->ext);
+		}
 	}
 	free(vs->rss);
 	free(vs->persistence_engine);

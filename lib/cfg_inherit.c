@@ -119,7 +119,7 @@ void cfg_vrrp_defaults(struct cfg_ctx *x)
 static void inherit_check(const struct cfg_global *g, const struct cfg_vs *vs,
 			  const struct cfg_rs *rs, struct cfg_check *chk)
 {
-	const struct cfg_chk_timers *r = &rs->timers, *v = &vs->timers;
+	const struct cfg_chk_timers *r = cfg_rs_timers(rs), *v = &vs->timers;
 	bool http = chk->type == CFG_CHK_HTTP || chk->type == CFG_CHK_SSL;
 	unsigned retry = chk->type == CFG_CHK_MISC ? 0 :
 			 chk->type == CFG_CHK_DNS  ? 3 :
@@ -143,7 +143,9 @@ static void inherit_check(const struct cfg_global *g, const struct cfg_vs *vs,
 	chk->alpha = chk->alpha || rs->alpha || vs->alpha;
 	chk->log_all_failures =
 		chk->log_all_failures || g->checker_log_all_failures;
-	vhost = rs->virtualhost ? rs->virtualhost : vs->virtualhost;
+	vhost = cfg_rs_virtualhost(rs);
+	if (!vhost)
+		vhost = vs->virtualhost;
 	if (http && !chk->virtualhost && vhost)
 		chk->virtualhost = cfg_xstrdup(vhost);
 }

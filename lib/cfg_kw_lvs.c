@@ -286,7 +286,6 @@ static void *kw_real_server(struct cfg_ctx *x, const struct cfg_kw *k,
 	rs->loc = x->loc;
 	rs->weight = 1;
 	rs->port = vs->port;
-	timers_unset(&rs->timers);
 	x->cur_rs = rs;
 	/* on a bad address the block is still parsed, for more messages */
 	cfg_arg_addr(x, "real_server", argv[0], &rs->addr);
@@ -335,6 +334,14 @@ static void vs_end(struct cfg_ctx *x, void *obj)
 			   "sorry_server %s is not %s like the virtual server",
 			   addr_fmt(&vs->sorry_addr, buf),
 			   cfg_family_name(vs->family));
+	/* the block is closed, no real server is pushed after it: give back
+	 * what cfg_push's doubling left unused (up to half of the array) */
+	if (vs->n_rss & (vs->n_rss - 1)) {
+		RS *r = realloc(vs->rss, vs->n_rss * sizeof(*r));
+
+		if (r)
+			vs->rss = r;
+	}
 	x->cur_vs = NULL;
 }
 
@@ -428,6 +435,44 @@ static void rs_end(struct cfg_ctx *x, void *obj)
 	x->cur_rs = NULL;
 }
 
+/* the settings kept in struct cfg_rs_ext, written by the generic handlers;
+ * rs_kw names them with RS_EXT */
+typedef struct cfg_rs_ext RSX;
+static const struct cfg_kw rs_ext_kw[] = {
+	CFG_CMD("notify_up", RSX, notify_up),
+	CFG_CMD("notify_down", RSX, notify_down),
+	CFG_TIME("delay_loop", RSX, timers.delay_loop_us, TIMER_MAX_S),
+	CFG_TIME("connect_timeout", RSX, timers.connect_timeout_us,
+		 TIMER_MAX_S),
+	CFG_UINT("retry", RSX, timers.retry, 0, 1000000),
+	CFG_UINT("nb_get_retry", RSX, timers.retry, 0, 1000000),
+	CFG_TIME("delay_before_retry", RSX, timers.delay_before_retry_us,
+		 TIMER_MAX_S),
+	CFG_TIME("warmup", RSX, timers.warmup_us, TIMER_MAX_S),
+	CFG_STR("virtualhost", RSX, virtualhost),
+};
+
+/* a setting of struct cfg_rs_ext: the real server gets one on its first */
+static void *kw_rs_ext(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+		       int argc, char **argv)
+{
+	const struct cfg_kw *g = rs_ext_kw;
+	RS *rs = obj;
+
+	while (strcmp(g->name, k->name))
+		g++; /* every RS_EXT name is in rs_ext_kw */
+	if (!rs->ext) {
+		rs->ext = cfg_xcalloc(1, sizeof(*rs->ext));
+		timers_unset(&rs->ext->timers);
+	}
+	return g->fn(x, g, rs->ext, argc, argv);
+}
+
+#define RS_EXT(name, min, max)                           \
+	{                                                \
+		name, kw_rs_ext, min, max, NULL, 0, 0, 0 \
+	}
+
 /* the checker type travels in the entry's lo field */
 #define CHECK(name, type, blk)                             \
 	{                                                  \
@@ -438,20 +483,19 @@ static const struct cfg_kw rs_kw[] = {
 	CFG_KW("weight", kw_rs_weight, 1, 1),
 	CFG_KW("lvs_method", kw_rs_fwd, 1, 6),
 	CFG_KW("lb_kind", kw_rs_fwd, 1, 6),
-	CFG_CMD("notify_up", RS, notify_up),
-	CFG_CMD("notify_down", RS, notify_down),
+	RS_EXT("notify_up", 1, 3),
+	RS_EXT("notify_down", 1, 3),
 	CFG_UINT("uthreshold", RS, uthreshold, 0, UINT32_MAX),
 	CFG_UINT("lthreshold", RS, lthreshold, 0, UINT32_MAX),
 	CFG_FLAG("inhibit_on_failure", RS, inhibit_on_failure),
 	CFG_FLAG("alpha", RS, alpha),
-	CFG_TIME("delay_loop", RS, timers.delay_loop_us, TIMER_MAX_S),
-	CFG_TIME("connect_timeout", RS, timers.connect_timeout_us, TIMER_MAX_S),
-	CFG_UINT("retry", RS, timers.retry, 0, 1000000),
-	CFG_UINT("nb_get_retry", RS, timers.retry, 0, 1000000),
-	CFG_TIME("delay_before_retry", RS, timers.delay_before_retry_us,
-		 TIMER_MAX_S),
-	CFG_TIME("warmup", RS, timers.warmup_us, TIMER_MAX_S),
-	CFG_STR("virtualhost", RS, virtualhost),
+	RS_EXT("delay_loop", 1, 1),
+	RS_EXT("connect_timeout", 1, 1),
+	RS_EXT("retry", 1, 1),
+	RS_EXT("nb_get_retry", 1, 1),
+	RS_EXT("delay_before_retry", 1, 1),
+	RS_EXT("warmup", 1, 1),
+	RS_EXT("virtualhost", 1, 1),
 	CHECK("TCP_CHECK", CFG_CHK_TCP, cfg_blk_tcp),
 	CHECK("HTTP_GET", CFG_CHK_HTTP, cfg_blk_http),
 	CHECK("SSL_GET", CFG_CHK_SSL, cfg_blk_ssl_get),

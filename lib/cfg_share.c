@@ -111,8 +111,9 @@ void cfg_share_last_rs(struct cfg_vs *vs)
 	prev = rs - 1;
 	/* what inherit_check() takes from the real server must match too:
 	 * then both resolve to the same effective values */
-	if (!rs->n_checks || !timers_same(&rs->timers, &prev->timers) ||
-	    !str_same(rs->virtualhost, prev->virtualhost) ||
+	if (!rs->n_checks ||
+	    !timers_same(cfg_rs_timers(rs), cfg_rs_timers(prev)) ||
+	    !str_same(cfg_rs_virtualhost(rs), cfg_rs_virtualhost(prev)) ||
 	    rs->alpha != prev->alpha || !checks_same(prev, rs))
 		return;
 	for (k = 0; k < rs->n_checks; k++)

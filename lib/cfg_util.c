@@ -85,3 +85,30 @@ void cfg_cmd_free(struct cfg_cmd *cmd)
 	free(cmd->group);
 	memset(cmd, 0, sizeof(*cmd));
 }
+
+const struct cfg_chk_timers *cfg_rs_timers(const struct cfg_rs *rs)
+{
+	static const struct cfg_chk_timers unset = {
+		.connect_timeout_us = CFG_UNSET_US,
+		.delay_before_retry_us = CFG_UNSET_US,
+		.warmup_us = CFG_UNSET_US,
+		.delay_loop_us = CFG_UNSET_US,
+		.retry = CFG_UNSET_U,
+	};
+
+	return rs->ext ? &rs->ext->timers : &unset;
+}
+
+const struct cfg_cmd *cfg_rs_notify(const struct cfg_rs *rs, bool up)
+{
+	static const struct cfg_cmd none;
+
+	if (!rs->ext)
+		return &none;
+	return up ? &rs->ext->notify_up : &rs->ext->notify_down;
+}
+
+const char *cfg_rs_virtualhost(const struct cfg_rs *rs)
+{
+	return rs->ext ? rs->ext->virtualhost : NULL;
+}

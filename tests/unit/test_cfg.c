@@ -473,6 +473,14 @@ static void test_shared_checks(void **state)
 	assert_false(r[2].checks_shared); /* status_code 300-303 */
 	assert_false(r[3].checks_shared); /* connect_timeout 2 */
 	assert_int_equal(r[3].checks[0].connect_timeout_us, 2 * SEC);
+	/* a real server's own timers live in its ext, made on demand */
+	assert_null(r[0].ext);
+	assert_int_equal(cfg_rs_timers(&r[0])->connect_timeout_us,
+			 CFG_UNSET_US);
+	assert_null(cfg_rs_notify(&r[0], true)->cmd);
+	assert_non_null(r[3].ext);
+	assert_int_equal(cfg_rs_timers(&r[3])->connect_timeout_us, 2 * SEC);
+	assert_int_equal(cfg_rs_timers(&r[3])->retry, CFG_UNSET_U);
 	assert_true(r[4].checks_shared);
 	assert_ptr_equal(r[4].checks, r[3].checks);
 	assert_false(r2[0].checks_shared); /* delay_loop 6 */
