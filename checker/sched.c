@@ -70,11 +70,20 @@ uint64_t chk_wall_ms_at(struct chk_engine *e, uint64_t mono_us)
 	return (uint64_t)((int64_t)mono_us + e->wall_off_us) / 1000;
 }
 
-static uint64_t sched_rand(uint64_t max)
+/* warmup: the first run at a random point of [0, warmup], one of this many
+ * steps after the first, so that the checks of a step share one FIFO timer
+ * queue: a loop timer each (allocated, freed once fired) left ten thousand
+ * small holes in the heap for good */
+#define SCHED_WARMUP_STEPS 32
+
+static uint64_t sched_warmup(uint64_t warmup_us)
 {
 	uint64_t r = ((uint64_t)random() << 31) ^ (uint64_t)random();
+	uint64_t d =
+		warmup_us / SCHED_WARMUP_STEPS * (r % (SCHED_WARMUP_STEPS + 1));
 
-	return max ? r % (max + 1) : 0;
+	/* 0 would be a loop timer of its own: the loop's next turn */
+	return d ? d : 1;
 }
 
 static void sched_fire(struct chk_tmr *t)
@@ -100,7 +109,7 @@ static void sched_arm(struct chk_engine *e, struct chk *k, uint64_t from_us,
 
 void chk_sched_start(struct chk_engine *e, struct chk *k)
 {
-	sched_arm(e, k, ev_now_us(), sched_rand(k->cfg->warmup_us), false);
+	sched_arm(e, k, ev_now_us(), sched_warmup(k->cfg->warmup_us), true);
 }
 
 void chk_sched_stop(struct chk_engine *e, struct chk *k)

@@ -87,15 +87,43 @@ static void tmr_fire(struct ev_loop *l, void *arg)
 	cb(t);
 }
 
+/* free the queues nothing waits in (a burst of warmup steps leaves many) */
+static void tq_reclaim(struct chk_tqs *qs)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < qs->n; i++) {
+		struct chk_tq *q = qs->q[i];
+
+		if (q->head || q->firing) {
+			qs->q[n++] = q;
+			continue;
+		}
+		ev_timer_cancel(qs->loop, q->ev); /* left by a cancel */
+		free(q);
+	}
+	qs->n = n;
+}
+
 static struct chk_tq *tq_get(struct chk_tqs *qs, uint64_t delay_us,
 			     chk_tmr_cb cb)
 {
 	struct chk_tq *q, **nq;
 	unsigned i;
 
-	for (i = 0; i < qs->n; i++)
-		if (qs->q[i]->delay_us == delay_us && qs->q[i]->cb == cb)
-			return qs->q[i];
+	for (i = 0; i < qs->n; i++) {
+		q = qs->q[i];
+		if (q->delay_us != delay_us || q->cb != cb)
+			continue;
+		/* the busy queues move to the front of the search */
+		if (i) {
+			qs->q[i] = qs->q[i - 1];
+			qs->q[i - 1] = q;
+		}
+		return q;
+	}
+	if (qs->n >= TQ_MAX)
+		tq_reclaim(qs);
 	if (qs->n >= TQ_MAX)
 		return NULL;
 	nq = realloc(qs->q, (qs->n + 1) * sizeof(*nq));

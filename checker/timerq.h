@@ -70,8 +70,8 @@ static inline bool chk_tmr_armed(const struct chk_tmr *t)
  * @delay_us: the delay
  * @fifo: true when @delay_us is one of the few delays used over and over
  *        (queued, may fire up to 1/64 of the delay, at most 16 ms, late
- *        so that neighbours are served in one wake-up); false for
- *        one-off delays such as a random warmup
+ *        so that neighbours are served in one wake-up; queues left empty
+ *        are reclaimed when more are needed); false for one-off delays
  * @cb: the callback; @t is disarmed when it runs and may be re-armed
  * Returns 0, or -1 when out of memory.
  */

@@ -155,12 +155,49 @@ static void callbacks_per_timer(void **s)
 	ev_loop_free(l);
 }
 
+/* more delays than queues: the extra ones get loop timers of their own;
+ * once their timers are gone, the empty queues make room for new delays */
+static void empty_queues_reclaimed(void **s)
+{
+	struct ev_loop *l = ev_loop_new();
+	struct chk_tqs qs = { .loop = l };
+	struct rec r = { .loop = l, .qs = &qs, .stop_at = 1 };
+	struct item it[80], last = { .r = &r, .id = 99 };
+	uint64_t t0 = ev_now_us();
+	unsigned i, queued = 0;
+
+	(void)s;
+	assert_non_null(l);
+	for (i = 0; i < 80; i++) {
+		it[i] = (struct item){ .r = &r, .id = (int)i };
+		assert_int_equal(chk_tmr_arm(&qs, &it[i].t, t0,
+					     1000000 + i * 1000, true, fired),
+				 0);
+		queued += it[i].t.q != NULL;
+	}
+	assert_int_equal(qs.n, queued);
+	assert_true(queued >= 32 && queued < 80);
+	for (i = 0; i < 80; i++)
+		chk_tmr_cancel(&qs, &it[i].t);
+	/* a new delay: queued again, the others reclaimed */
+	assert_int_equal(chk_tmr_arm(&qs, &last.t, t0, 3000, true, fired), 0);
+	assert_non_null(last.t.q);
+	assert_int_equal(qs.n, 1);
+	assert_non_null(ev_timer_add(l, t0 + 2000000, guard, NULL));
+	ev_run(l);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.order[0], 99);
+	chk_tqs_free(&qs);
+	ev_loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fifo_order_cancel_and_rearm),
 		cmocka_unit_test(rearm_moves_timer),
 		cmocka_unit_test(callbacks_per_timer),
+		cmocka_unit_test(empty_queues_reclaimed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
