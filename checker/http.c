@@ -128,6 +128,7 @@ static void http_release(struct chk_probe *p)
 }
 
 const struct chk_proto chk_proto_http = {
+	.client_first = true,
 	.begin = http_begin,
 	.input = http_input,
 	.eof = http_eof,
@@ -136,6 +137,7 @@ const struct chk_proto chk_proto_http = {
 
 const struct chk_proto chk_proto_ssl = {
 	.tls = true,
+	.client_first = true,
 	.begin = http_begin,
 	.input = http_input,
 	.eof = http_eof,

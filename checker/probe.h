@@ -34,6 +34,9 @@ struct chk_probe;
 struct chk_proto {
 	bool dgram; /* datagram driver instead of stream */
 	bool tls; /* stream: TLS handshake before begin */
+	/* stream: the checker speaks first (a request, a ClientHello), at
+	 * once: the handshake's last ACK can ride on it */
+	bool client_first;
 	/* connected: queue the request with chk_probe_send (may decide) */
 	enum chk_verdict (*begin)(struct chk_probe *p);
 	/* bytes (stream) or one datagram arrived */

@@ -14,9 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "evloop.h"
+#include "log.h"
+#include "checker/notify.h"
 #include "checker/probe.h"
 #include "checker/tls.h"
 
@@ -371,6 +375,19 @@ void chk_stream_start(struct chk_probe *p)
 			p->eng->pool_open++;
 	}
 	p->pool_family = fam;
+	/* delayed ACKs from the start (TCP_QUICKACK 0 also covers the
+	 * handshake, tcp_disconnect resets it for a pooled socket): the
+	 * handshake's last ACK rides on the request, and the answer's ACK,
+	 * pending when the probe ends, is never sent; two packets fewer a
+	 * run. Only an optimisation: a failure changes nothing else. */
+	if (p->proto->client_first &&
+	    setsockopt(p->fd, IPPROTO_TCP, TCP_QUICKACK, &(int){ 0 },
+		       sizeof(int)) < 0) {
+		char name[CHK_NAME_MAX];
+
+		log_debug("%s: TCP_QUICKACK: %s",
+			  chk_fmt_rs(p->vs, p->rs, name), strerror(errno));
+	}
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0 &&
 	    errno != EINPROGRESS) {
 		chk_probe_fail(p, "%s", stream_errstr(errno));
