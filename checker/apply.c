@@ -27,7 +27,7 @@ static void apply_free_chk(struct chk_engine *e, struct chk *k)
 {
 	chk_sched_stop(e, k);
 	free(k->misc_cred);
-	free(k->last_failure);
+	chk_str_drop(&k->last_failure);
 	free(k);
 }
 
@@ -39,7 +39,7 @@ static void apply_free_rs(struct chk_engine *e, struct chk_rs *rs)
 		apply_free_chk(e, chk_rs_check(rs, i));
 	if (rs->n_checks > 1)
 		free(rs->checks.many);
-	free(rs->reason);
+	chk_str_drop(&rs->reason);
 	free(rs);
 }
 

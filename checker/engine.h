@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "checker/fsm.h"
+#include "checker/strpool.h"
 #include "checker/timerq.h"
 
 struct ev_loop;
@@ -44,7 +45,7 @@ struct chk {
 	/* the last failure ever seen, NULL none: strings only where there
 	 * are failures keep ten thousand healthy checkers small; the last
 	 * run failed (for this reason) when fsm.fails is not 0 */
-	char *last_failure;
+	const char *last_failure; /* interned (strpool.h) */
 	uint64_t last_wall_ms; /* wall clock of the last completed run */
 	uint64_t last_duration_us;
 	uint64_t runs;
@@ -65,7 +66,8 @@ struct chk_rs {
 		struct chk *one; /* n_checks <= 1 (NULL for none) */
 		struct chk **many; /* n_checks > 1 */
 	} checks;
-	char *reason; /* why it is down, or the last failure; NULL none */
+	/* why it is down, or the last failure; NULL none; interned */
+	const char *reason;
 	uint64_t since_wall_ms; /* last transition */
 	uint32_t idx; /* index in the vs's rss (the IPC identity) */
 	uint32_t n_checks;
@@ -164,14 +166,6 @@ static inline struct chk_engine *chk_eng(const struct chk *k)
 {
 	return k->rs->vs->eng;
 }
-
-/**
- * chk_str_set - replace the string *@dst with a copy of @s.
- * @dst: a string owned by the runtime (NULL none)
- * @s: the new value; NULL or "" make it NULL
- * Keeps the old value when the copy cannot be allocated.
- */
-void chk_str_set(char **dst, const char *s);
 
 /**
  * chk_gen_put - drop a reference to a generation; frees it at zero.

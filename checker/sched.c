@@ -28,24 +28,6 @@ const char *chk_type_name(enum cfg_check_type t)
 	return "CHECK";
 }
 
-void chk_str_set(char **dst, const char *s)
-{
-	char *n = NULL;
-
-	if (s && *s) {
-		if (*dst && !strcmp(*dst, s))
-			return; /* a failing server's usual case */
-		n = strdup(s);
-		if (!n) {
-			log_err("checker: out of memory keeping reason \"%s\"",
-				s);
-			return;
-		}
-	}
-	free(*dst);
-	*dst = n;
-}
-
 uint64_t chk_wall_ms(void)
 {
 	struct timespec ts;
@@ -279,7 +261,7 @@ void chk_rs_update(struct chk_engine *e, struct chk_rs *rs, const char *reason)
 	h.weight = w;
 	snprintf(h.reason, sizeof(h.reason), "%s",
 		 up ? "" : chk_str(rs->reason));
-	chk_proc_send(e, IPC_RS_HEALTH, &h, sizeof(h));
+	chk_proc_send(e, IPC_RS_HEALTH, &h, ipc_rs_health_len(&h));
 	rs->reported = true;
 	if (flip) {
 		char vname[CHK_NAME_MAX];
