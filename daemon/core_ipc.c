@@ -172,7 +172,8 @@ void core_ipc_child_started(struct core *c, enum core_child_id id)
 			h.weight = e->weight;
 			snprintf(h.reason, sizeof(h.reason),
 				 "state kept by core");
-			if (sup_send(c, id, IPC_RS_HEALTH, &h, sizeof(h)) < 0)
+			if (sup_send(c, id, IPC_RS_HEALTH, &h,
+				     ipc_rs_health_len(&h)) < 0)
 				return;
 			n++;
 		}

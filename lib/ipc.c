@@ -33,7 +33,8 @@ static const struct ipc_type_info ipc_types[IPC_TYPE_MAX] = {
 			   sizeof(struct ipc_name) },
 	[IPC_VRRP_STATE] = { "VRRP_STATE", sizeof(struct ipc_vrrp_state),
 			     sizeof(struct ipc_vrrp_state) },
-	[IPC_RS_HEALTH] = { "RS_HEALTH", sizeof(struct ipc_rs_health),
+	[IPC_RS_HEALTH] = { "RS_HEALTH",
+			    offsetof(struct ipc_rs_health, reason) + 1,
 			    sizeof(struct ipc_rs_health) },
 	[IPC_STATUS_JSON] = { "STATUS_JSON", 1, IPC_PAYLOAD_MAX },
 	[IPC_STOP] = { "STOP", 0, 0 },
@@ -52,7 +53,7 @@ static bool has_nul(const char *s, size_t n)
 }
 
 /* check_fields - per-type content rules beyond the size (strings end). */
-static const char *check_fields(uint16_t type, const void *p)
+static const char *check_fields(uint16_t type, const void *p, size_t plen)
 {
 	const struct ipc_reload *rl = p;
 	const struct ipc_ready *rd = p;
@@ -83,7 +84,8 @@ static const char *check_fields(uint16_t type, const void *p)
 			return "unknown VRRP state";
 		break;
 	case IPC_RS_HEALTH:
-		if (!has_nul(rh->reason, sizeof(rh->reason)))
+		if (!has_nul(rh->reason,
+			     plen - offsetof(struct ipc_rs_health, reason)))
 			return "unterminated reason in RS_HEALTH";
 		if (rh->up > 1)
 			return "RS_HEALTH up is neither 0 nor 1";
@@ -120,7 +122,7 @@ static const char *validate_parts(const struct ipc_hdr *h, const void *payload,
 		return NULL;
 	/* copy to an aligned buffer: @payload may be at any byte address */
 	memcpy(&u, payload, plen);
-	return check_fields(h->type, &u);
+	return check_fields(h->type, &u, plen);
 }
 
 int ipc_validate(const void *buf, size_t n, const char **why)
@@ -260,7 +262,8 @@ int ipc_recv_fd(int fd, struct ipc_msg *m, int *passfd)
 	if (passfd)
 		*passfd = -1;
 	do
-		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
+		n = recvmsg(fd, &mh,
+			    MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;

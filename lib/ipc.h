@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "addr.h"
 
@@ -68,8 +69,21 @@ struct ipc_rs_health {
 	uint32_t rs; /* index into that vs's rss */
 	uint8_t up;
 	int32_t weight; /* MISC_CHECK misc_dynamic weight, -1 none */
-	char reason[128];
+	char reason[128]; /* sent up to its NUL (ipc_rs_health_len) */
 };
+
+/**
+ * ipc_rs_health_len - the payload length of @h: up to the reason's NUL,
+ * so that a queue of them stays small.
+ * @h: a message whose reason ends within its array
+ * Returns the number of bytes to send.
+ */
+static inline uint32_t ipc_rs_health_len(const struct ipc_rs_health *h)
+{
+	size_t n = strnlen(h->reason, sizeof(h->reason) - 1);
+
+	return (uint32_t)(offsetof(struct ipc_rs_health, reason) + n + 1);
+}
 
 /* a received message; payload is valid for hdr.len bytes */
 struct ipc_msg {

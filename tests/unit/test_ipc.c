@@ -104,7 +104,6 @@ static void test_bad_sizes(void **state)
 		[IPC_READY] = sizeof(struct ipc_ready),
 		[IPC_STEPDOWN] = sizeof(struct ipc_name),
 		[IPC_VRRP_STATE] = sizeof(struct ipc_vrrp_state),
-		[IPC_RS_HEALTH] = sizeof(struct ipc_rs_health),
 	};
 	static uint8_t zero[1024];
 	uint16_t t;
@@ -122,6 +121,14 @@ static void test_bad_sizes(void **state)
 			   "wrong payload size");
 	}
 	expect_bad(build(IPC_VERSION, IPC_STOP, 1, zero, 1),
+		   "wrong payload size");
+	/* RS_HEALTH: from its fields and an empty reason to the whole array */
+	t = (uint16_t)offsetof(struct ipc_rs_health, reason);
+	expect_bad(build(IPC_VERSION, IPC_RS_HEALTH, t, zero, t),
+		   "wrong payload size");
+	expect_good(build(IPC_VERSION, IPC_RS_HEALTH, t + 1, zero, t + 1));
+	t = sizeof(struct ipc_rs_health) + 1;
+	expect_bad(build(IPC_VERSION, IPC_RS_HEALTH, t, zero, t),
 		   "wrong payload size");
 	expect_bad(build(IPC_VERSION, IPC_STATUS_JSON, 0, NULL, 0),
 		   "wrong payload size");
@@ -170,6 +177,17 @@ static void test_bad_fields(void **state)
 	expect_bad(
 		build(IPC_VERSION, IPC_VRRP_STATE, sizeof(vs), &vs, sizeof(vs)),
 		"unterminated");
+
+	/* a short RS_HEALTH: its reason must end within what was sent */
+	strcpy(rh.reason, "connect timeout");
+	expect_good(build(IPC_VERSION, IPC_RS_HEALTH, ipc_rs_health_len(&rh),
+			  &rh, ipc_rs_health_len(&rh)));
+	assert_int_equal(ipc_rs_health_len(&rh),
+			 offsetof(struct ipc_rs_health, reason) + 16);
+	expect_bad(build(IPC_VERSION, IPC_RS_HEALTH, ipc_rs_health_len(&rh) - 1,
+			 &rh, ipc_rs_health_len(&rh) - 1),
+		   "unterminated");
+	memset(rh.reason, 0, sizeof(rh.reason));
 
 	rh.up = 2;
 	expect_bad(
