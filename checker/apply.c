@@ -189,17 +189,24 @@ static struct chk_rs *apply_find_rs(struct chk_rs **sorted, size_t n,
 	return hit ? *hit : NULL;
 }
 
-static bool apply_uses_tls(const struct cfg *c)
+/* whether @c has SSL_GET checks; *@cost: the descriptors its probes
+ * would hold all at once (chk_slots_cost) */
+static bool apply_scan(const struct cfg *c, unsigned long *cost)
 {
+	bool tls = false;
 	size_t i, j, k;
 
+	*cost = 0;
 	for (i = 0; i < c->n_vss; i++)
 		for (j = 0; j < c->vss[i].n_rss; j++)
-			for (k = 0; k < c->vss[i].rss[j].n_checks; k++)
-				if (c->vss[i].rss[j].checks[k].type ==
-				    CFG_CHK_SSL)
-					return true;
-	return false;
+			for (k = 0; k < c->vss[i].rss[j].n_checks; k++) {
+				const struct cfg_check *cc =
+					&c->vss[i].rss[j].checks[k];
+
+				tls = tls || cc->type == CFG_CHK_SSL;
+				*cost += chk_slots_cost(cc);
+			}
+	return tls;
 }
 
 /* the quorum @cv can reach: keepalived caps it at the total weight */
@@ -275,7 +282,8 @@ static int apply_vs(struct chk_engine *e, struct chk_vs *nv,
 		for (j = 0; j < rs->n_checks; j++) {
 			struct chk *k = chk_rs_check(rs, j);
 
-			if (!chk_tmr_armed(&k->timer) && !k->probe)
+			if (!chk_tmr_armed(&k->timer) && !k->probe &&
+			    !k->waiting)
 				chk_sched_start(e, k);
 		}
 		if (changed && !fresh)
@@ -294,6 +302,7 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 	struct chk_vs **nvss;
 	const struct cfg *c = g->cfg;
 	struct chk_gen *old = e->gen;
+	unsigned long cost;
 	size_t i, j;
 
 	nvss = calloc(c->n_vss ? c->n_vss : 1, sizeof(*nvss));
@@ -350,11 +359,12 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 		OSSL(SSL_CTX_free)(e->tls);
 	e->tls = NULL;
 	/* OpenSSL's first context costs megabytes: only for SSL_GET */
-	if (apply_uses_tls(c)) {
+	if (apply_scan(c, &cost)) {
 		e->tls = chk_tls_ctx_new(&c->global, err, errlen);
 		if (!e->tls)
 			log_err("checker: SSL_GET checks will fail: %s", err);
 	}
+	chk_slots_setup(e, cost);
 	chk_notify_open(e);
 	chk_status_changed(e);
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "cfg.h"
 #include "checker/fsm.h"
+#include "checker/slots.h"
 #include "checker/strpool.h"
 #include "checker/timerq.h"
 
@@ -52,7 +53,8 @@ struct chk {
 	struct chk_fsm fsm;
 	uint32_t url_it; /* HTTP: next URL to check */
 	uint32_t url_streak; /* HTTP: URLs passed in a row while down */
-	int weight; /* MISC misc_dynamic weight, -1 none */
+	int16_t weight; /* MISC misc_dynamic weight (0-253), -1 none */
+	bool waiting; /* in the engine's waitq for a probe slot */
 };
 
 struct chk_vs;
@@ -118,6 +120,12 @@ struct chk_engine {
 	gid_t script_gid;
 	bool script_user_ok; /* script_uid/gid resolved */
 	uint64_t probes_started;
+	/* probes in flight (slots.h): descriptors they hold, the most they
+	 * and the idle pool may hold, checks waiting for room */
+	unsigned long slots_used, slots_budget;
+	struct chk_waitq waitq;
+	struct ev_timer *slots_drain; /* starts waiting checks, or NULL */
+	uint64_t slots_deferred; /* starts that had to wait */
 	int64_t wall_off_us; /* wall clock - monotonic clock */
 	uint64_t wall_sync_us; /* monotonic time of that reading, 0 none */
 	struct chk_probe *scripts; /* MISC probes whose script runs */

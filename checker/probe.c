@@ -35,9 +35,16 @@ static const struct chk_proto *probe_proto(enum cfg_check_type t)
 
 void chk_probe_run(struct chk_engine *e, struct chk *k)
 {
+	if (chk_slot_take(e, k))
+		chk_probe_start(e, k);
+}
+
+void chk_probe_start(struct chk_engine *e, struct chk *k)
+{
 	struct chk_probe *p = calloc(1, sizeof(*p));
 
 	if (!p) {
+		chk_slot_put(e, k->cfg);
 		chk_sched_result(e, k, CHK_FAIL, "out of memory", -1,
 				 ev_loop_now(e->loop));
 		return;
@@ -113,6 +120,7 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 							     "failed",
 				 p->weight, now);
 	}
+	chk_slot_put(p->eng, p->cc);
 	chk_gen_put(p->gen);
 	free(p->out);
 	free(p->reason);

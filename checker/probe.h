@@ -88,6 +88,12 @@ struct chk_probe {
 void chk_probe_run(struct chk_engine *e, struct chk *k);
 
 /**
+ * chk_probe_start - start one run of @k whose slot is already counted
+ * (chk_slot_take, or the queue's drain).
+ */
+void chk_probe_start(struct chk_engine *e, struct chk *k);
+
+/**
  * chk_probe_cancel - abandon a run whose checker is going away.
  * @p: the probe; its I/O stops, a script's process group is killed
  */
@@ -159,6 +165,13 @@ int chk_sock_take(struct chk_engine *e, int family);
  * close it (pool full, or the abort failed).
  */
 bool chk_sock_give(struct chk_engine *e, int fd, int family);
+
+/**
+ * chk_sock_pool_shed - close the least recently used idle socket, to make
+ * room under the descriptor budget.
+ * Returns true when one was closed, false when the pools are empty.
+ */
+bool chk_sock_pool_shed(struct chk_engine *e);
 
 /**
  * chk_sock_pool_free - close the pooled sockets and free the pool.

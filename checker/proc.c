@@ -255,6 +255,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 		chk_omega(&e);
 	chk_engine_clear(&e);
 	chk_sock_pool_free(&e);
+	chk_slots_free(&e);
 	chk_misc_kill_all(&e);
 	chk_status_stop(&e);
 	chk_tqs_free(&e.tqs);

@@ -97,6 +97,7 @@ void chk_sched_start(struct chk_engine *e, struct chk *k)
 void chk_sched_stop(struct chk_engine *e, struct chk *k)
 {
 	chk_tmr_cancel(&e->tqs, &k->timer);
+	chk_slot_forget(e, k);
 	if (k->probe)
 		chk_probe_cancel(k->probe);
 }
@@ -141,7 +142,7 @@ void chk_sched_result(struct chk_engine *e, struct chk *k, enum chk_result r,
 			    reason && *reason ? reason : "failed");
 	} else if (cc->type == CFG_CHK_MISC && cc->misc_dynamic &&
 		   weight != k->weight) {
-		k->weight = weight;
+		k->weight = (int16_t)weight;
 		wchange = true;
 	}
 	sched_log_result(e, k, r, o);
@@ -298,7 +299,7 @@ void chk_rs_resume(struct chk_engine *e, uint32_t generation, uint32_t vs,
 
 		chk_fsm_resume(&k->fsm, up);
 		if (k->cfg->type == CFG_CHK_MISC && k->cfg->misc_dynamic)
-			k->weight = weight;
+			k->weight = (int16_t)weight;
 	}
 	r->up = up;
 	r->weight = weight;

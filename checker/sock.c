@@ -173,6 +173,18 @@ bool chk_sock_give(struct chk_engine *e, int fd, int family)
 	return true;
 }
 
+bool chk_sock_pool_shed(struct chk_engine *e)
+{
+	struct chk_sockpool *sp = &e->pool[e->pool[1].n > e->pool[0].n];
+
+	if (!sp->n)
+		return false;
+	pool_close(e, sp, 1);
+	if (sp->low)
+		sp->low--;
+	return true;
+}
+
 void chk_sock_pool_free(struct chk_engine *e)
 {
 	size_t f;

@@ -126,6 +126,19 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 	json_object_object_add(
 		top, "probes",
 		json_object_new_int64((int64_t)e->probes_started));
+	json_object_object_add(top, "probes_in_flight",
+			       json_object_new_int64((int64_t)e->slots_used));
+	json_object_object_add(
+		top, "probe_slots",
+		json_object_new_int64(
+			(int64_t)(e->slots_budget < CHK_SLOTS_MAX ?
+					  e->slots_budget :
+					  CHK_SLOTS_MAX)));
+	json_object_object_add(top, "probes_waiting",
+			       json_object_new_int64((int64_t)e->waitq.n));
+	json_object_object_add(
+		top, "probes_deferred",
+		json_object_new_int64((int64_t)e->slots_deferred));
 	json_object_object_add(top, "tcp_sockets",
 			       json_object_new_int64((int64_t)e->pool_open));
 	json_object_object_add(top, "truncated",

@@ -1153,4 +1153,83 @@ else
 	tap_fail "scale/fds-flat-over-10000-checks" "scale checker not running: $(ns_log scaled 3 | tr '\n' ' ')"
 fi
 ns_stop "$SPID" 5
+
+# ---- probe slots: a descriptor limit queues probes, never fails them --------
+# 80 real servers whose SYNs go nowhere (192.0.2.99 does not answer ARP)
+# hold their probes until connect_timeout; 30 good ones share a listener (110 in all: status
+# lists every one up to 120).
+# The checker may not raise its hard limit (no CAP_SYS_RESOURCE) and gets a
+# soft limit of 80 under a hard one of 100: it raises the soft one, keeps
+# 64 for itself and queues what does not fit; without the queue, socket()
+# fails with EMFILE and good servers go down.
+LCONF=$NS_TMP/slots.conf
+{
+	echo "virtual_server 203.0.113.31 80 {"
+	echo "  delay_loop 1"
+	echo "  lb_algo rr"
+	echo "  lb_kind DR"
+	echo "  protocol TCP"
+	for i in $(seq 1 80); do
+		echo "  real_server 192.0.2.99 $i {"
+		echo "    TCP_CHECK {"
+		echo "      connect_timeout 2"
+		echo "      retry 0"
+		echo "      warmup 0"
+		echo "    }"
+		echo "  }"
+	done
+	for i in 50 51 52; do
+		for p in 8100 8101 8102 8103 8104 8105 8106 8107 8108 8109; do
+			echo "  real_server 192.0.2.$i $p {"
+			echo "    TCP_CHECK {"
+			echo "      connect_timeout 2"
+			echo "      warmup 0"
+			echo "    }"
+			echo "  }"
+		done
+	done
+	echo "}"
+} >"$LCONF"
+ns_bg slotd d setpriv --bounding-set -sys_resource prlimit --nofile=80:100 \
+	"$DIRECTORD" -n -l -C -f "$LCONF" --control "$CTL" -p "$NS_TMP/slots.pid"
+LPID=$NS_LAST
+# slots_view : in flight, slots, deferred, good servers up, good servers
+# with 2+ runs, servers failing for want of descriptors, black-holed down
+slots_view() {
+	ctl status --json 2>/dev/null | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["checker"]
+rs = [r for v in c["virtual_servers"] for r in v["real_servers"]]
+good = [r for r in rs if not r["name"].startswith("[192.0.2.99]")]
+bad = [r for r in rs if r["name"].startswith("[192.0.2.99]")]
+emfile = sum(1 for r in rs for k in r["checks"]
+             if "open files" in (k.get("last_failure") or ""))
+print(c["probes_in_flight"], c["probe_slots"], c["probes_deferred"],
+      sum(r["up"] for r in good), sum(r["checks"][0]["runs"] >= 2 for r in good),
+      emfile, sum(not r["up"] for r in bad))' 2>/dev/null
+}
+slots_settled() { read -r _ _ _ u r e b < <(slots_view) && [ "$u" = 30 ] && [ "$r" = 30 ] && [ "$b" = 80 ]; }
+if wait_until 30 slots_settled; then
+	over=0 n=0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		read -r f s d u r e b < <(slots_view) || continue
+		n=$((n + 1))
+		[ "$f" -le "$s" ] || over=$((over + 1))
+		sleep 0.3
+	done
+	CPID=$(checker_pid)
+	lim=$(awk '/^Max open files/{print $4, $5}' "/proc/$CPID/limits" 2>/dev/null)
+	[ "$lim" = "100 100" ] && tap_ok "slots/soft-limit-raised-to-hard (100)" ||
+		tap_fail "slots/soft-limit-raised-to-hard" "limits: ${lim:-?}"
+	[ "$s" = 36 ] && [ "$n" -ge 5 ] && [ "$over" = 0 ] &&
+		tap_ok "slots/in-flight-within-the-budget (36 slots, $n samples)" ||
+		tap_fail "slots/in-flight-within-the-budget" "slots ${s:-?}, $over of $n samples over"
+	[ "$d" -gt 0 ] && [ "$e" = 0 ] && [ "$u" = 30 ] &&
+		tap_ok "slots/queued-not-failed ($d deferred, 30 good up, 80 black-holed down)" ||
+		tap_fail "slots/queued-not-failed" "deferred ${d:-?}, EMFILE failures ${e:-?}, good up ${u:-?}"
+else
+	read -r f s d u r e b < <(slots_view)
+	tap_fail "slots/queued-not-failed" "in flight ${f:-?}/${s:-?}, good up ${u:-?} (2+ runs ${r:-?}), EMFILE ${e:-?}, black-holed down ${b:-?}: $(ns_log slotd 3 | tr '\n' ' ')"
+fi
+ns_stop "$LPID" 5
 exit 0
