@@ -111,6 +111,20 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 }
 
 /* dump, diff against configuration + health, apply */
+/* build l->owned for l->cfg if it is still pending */
+static int owned_ensure(struct lvs *l)
+{
+	if (!l->owned_pending)
+		return 0;
+	if (lvs_model_build(l->cfg, NULL, true, &l->owned) < 0) {
+		log_err("IPVS: out of memory listing the entries the "
+			"configuration owns");
+		return -1;
+	}
+	l->owned_pending = false;
+	return 0;
+}
+
 static int reconcile(struct lvs *l, bool own_all)
 {
 	struct fwd_table kern, want;
@@ -128,7 +142,9 @@ static int reconcile(struct lvs *l, bool own_all)
 		l->last = (struct lvs_ops){ .errors = 1 };
 		return -1;
 	}
-	if (lvs_model_build(l->cfg, l->st, false, &want) < 0) {
+	/* ownership only decides about entries already in the kernel */
+	if ((kern.n && owned_ensure(l) < 0) ||
+	    lvs_model_build(l->cfg, l->st, false, &want) < 0) {
 		fwd_table_free(&kern);
 		log_err("IPVS: out of memory building the table");
 		return -1;
@@ -386,11 +402,10 @@ int lvs_set_config(struct lvs *l, const struct cfg *c)
 	struct lvs_vs_state *st = states_for(l, c);
 	struct lvs_batch *batch = st ? batches_for(c, st) : NULL;
 	size_t *dirty = calloc(c->n_vss ? c->n_vss : 1, sizeof(*dirty));
-	struct fwd_table owned;
 	bool own_all;
+	int rc;
 
-	if (!st || !batch || !dirty ||
-	    lvs_model_build(c, NULL, true, &owned) < 0) {
+	if (!st || !batch || !dirty || owned_ensure(l) < 0) {
 		states_free(st, c->n_vss);
 		batches_free(batch, batch ? c->n_vss : 0);
 		free(dirty);
@@ -410,12 +425,16 @@ int lvs_set_config(struct lvs *l, const struct cfg *c)
 	l->batch = batch;
 	l->dirty = dirty;
 	l->n_dirty = 0;
-	l->owned = owned;
+	l->owned_pending = true;
 	l->cfg = c;
 	own_all = !l->configured && c->global.lvs_flush;
 	l->configured = true;
 	lvs_sysctl_advise(l, c);
-	return sync_all(l, own_all);
+	rc = sync_all(l, own_all);
+	/* health changes and the stop need it from now on */
+	if (owned_ensure(l) < 0)
+		rc = -1;
+	return rc;
 }
 
 /* apply the health changes of every dirty virtual server; after a failure
@@ -428,6 +447,8 @@ static int flush(struct lvs *l)
 
 	if (l->pending)
 		return sync_all(l, false);
+	if (owned_ensure(l) < 0)
+		return -1; /* the changes stay queued */
 	for (size_t i = 0; i < l->n_dirty; i++) {
 		size_t v = l->dirty[i];
 		struct lvs_ops c = { 0 };
@@ -529,6 +550,10 @@ static void release(struct lvs *l)
 	err = l->be->dump(l->h, &kern);
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
+		return;
+	}
+	if (owned_ensure(l) < 0) {
+		fwd_table_free(&kern);
 		return;
 	}
 	ops = calloc(kern.n ? kern.n : 1, sizeof(*ops));

@@ -31,6 +31,9 @@ struct lvs {
 	/* every entry the running (owned) and the previous configuration
 	 * (prev_owned, until a reconcile succeeded) may have installed */
 	struct fwd_table owned, prev_owned;
+	/* owned is not built yet (lvs_owned_ensure): a first load into an
+	 * empty table programs the kernel before it spends time on it */
+	bool owned_pending;
 	bool configured; /* lvs_set_config ran once */
 	bool pending; /* the kernel may differ: reconcile again */
 	uint64_t backoff_us;
