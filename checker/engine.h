@@ -33,8 +33,8 @@ struct chk_gen {
 
 struct chk_rs;
 
-/* one checker of one real server; thousands of them: kept to 120 bytes
- * (a 128-byte malloc chunk) */
+/* one checker of one real server; thousands of them: kept to 104 bytes
+ * (a 112-byte malloc chunk) */
 struct chk {
 	struct chk_rs *rs; /* its engine is rs->vs->eng */
 	const struct cfg_check *cfg; /* in the engine's current generation */
@@ -48,14 +48,15 @@ struct chk {
 	 * run failed (for this reason) when fsm.fails is not 0 */
 	const char *last_failure; /* interned (strpool.h) */
 	uint64_t last_wall_ms; /* wall clock of the last completed run */
-	uint64_t last_duration_us;
-	uint64_t runs;
+	uint32_t last_duration_us; /* bounded by the timeouts */
+	uint32_t runs; /* wraps after 136 years of one run a second */
 	struct chk_fsm fsm;
-	uint32_t url_it; /* HTTP: next URL to check */
-	uint32_t url_streak; /* HTTP: URLs passed in a row while down */
+	uint16_t url_it; /* HTTP: next URL to check (CFG_URLS_MAX) */
+	uint16_t url_streak; /* HTTP: URLs passed in a row while down */
 	int16_t weight; /* MISC misc_dynamic weight (0-253), -1 none */
 	bool waiting; /* in the engine's waitq for a probe slot */
 };
+_Static_assert(sizeof(struct chk) <= 104, "struct chk outgrew its chunk");
 
 struct chk_vs;
 

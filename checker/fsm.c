@@ -36,7 +36,7 @@ struct chk_fsm_out chk_fsm_step(struct chk_fsm *f, enum chk_result r,
 		return o;
 	}
 	/* saturates: fails != 0 also says the last run failed */
-	if (f->fails < UINT_MAX)
+	if (f->fails < UINT16_MAX)
 		f->fails++;
 	if (!f->up)
 		return o; /* already down: keep polling at delay_loop */

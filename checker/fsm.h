@@ -7,6 +7,7 @@
 #define DD_CHK_FSM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 /* outcome of one run of a check */
@@ -24,8 +25,9 @@ enum chk_next { CHK_NEXT_LOOP, CHK_NEXT_RETRY };
 struct chk_fsm {
 	bool up; /* the checker's current verdict */
 	bool has_run; /* a run has completed since start */
+	/* consecutive failed runs (for status; saturates at 65535) */
+	uint16_t fails;
 	unsigned retry_it; /* retries spent in the current failure streak */
-	unsigned fails; /* consecutive failed runs (for status; saturates) */
 };
 
 struct chk_fsm_out {

@@ -43,7 +43,7 @@ static enum chk_verdict http_judge(struct chk_probe *p)
 	}
 	if (!k)
 		return CHK_V_OK;
-	k->url_it = (uint32_t)((p->url_idx + 1) % n);
+	k->url_it = (uint16_t)((p->url_idx + 1) % n);
 	if (k->fsm.up || n == 1) {
 		k->url_streak = 0;
 		return CHK_V_OK;

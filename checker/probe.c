@@ -113,7 +113,7 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 		    v == CHK_V_PROGRESS ? CHK_PROGRESS :
 					  CHK_FAIL;
 		now = ev_loop_now(p->eng->loop);
-		k->last_duration_us = now - p->start_us;
+		k->last_duration_us = (uint32_t)(now - p->start_us);
 		chk_sched_result(p->eng, k, r,
 				 r != CHK_FAIL		   ? NULL :
 				 p->reason && p->reason[0] ? p->reason :

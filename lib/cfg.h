@@ -16,6 +16,8 @@
 #include "addr.h"
 
 #define CFG_NAME_MAX 64
+/* url { } blocks in one HTTP_GET/SSL_GET */
+#define CFG_URLS_MAX 65535
 
 /* "Not written in this block" markers for values inherited by checkers. */
 #define CFG_UNSET_US UINT64_MAX
@@ -264,7 +266,7 @@ struct cfg_check {
 	bool log_all_failures;
 	/* HTTP_GET / SSL_GET */
 	struct cfg_url *urls;
-	size_t n_urls;
+	size_t n_urls; /* at most CFG_URLS_MAX */
 	int http_protocol; /* 10, 11, or 100 for "1.0C" */
 	char *virtualhost; /* effective: checker, real_server or virtual_server;
 			    * a url's own virtualhost overrides it */

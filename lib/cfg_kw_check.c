@@ -128,8 +128,15 @@ static void *kw_url(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 		    int argc, char **argv)
 {
 	C *chk = obj;
-	struct cfg_url *u = cfg_push(&chk->urls, &chk->n_urls, sizeof(*u));
+	struct cfg_url *u;
 
+	/* the checker counts URLs in 16 bits (ten thousand checkers) */
+	if (chk->n_urls >= CFG_URLS_MAX) {
+		cfg_err(x, "more than %d url blocks in one checker",
+			CFG_URLS_MAX);
+		return NULL;
+	}
+	u = cfg_push(&chk->urls, &chk->n_urls, sizeof(*u));
 	u->loc = x->loc;
 	return u;
 }
