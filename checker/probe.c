@@ -60,7 +60,7 @@ void chk_probe_start(struct chk_engine *e, struct chk *k)
 	p->weight = -1;
 	p->start_us = ev_loop_now(e->loop);
 	if (p->cc->n_urls) {
-		p->url_idx = (unsigned)(k->url_it % p->cc->n_urls);
+		p->url_idx = (uint16_t)(k->url_it % p->cc->n_urls);
 	}
 	k->probe = p;
 	e->probes_started++;
@@ -143,13 +143,16 @@ enum chk_verdict chk_probe_fail(struct chk_probe *p, const char *fmt, ...)
 
 int chk_probe_send(struct chk_probe *p, const void *d, size_t n)
 {
-	uint8_t *nb = realloc(p->out, p->out_len + n);
+	uint8_t *nb;
 
+	if (n > UINT32_MAX - p->out_len)
+		return -1;
+	nb = realloc(p->out, p->out_len + n);
 	if (!nb)
 		return -1;
 	memcpy(nb + p->out_len, d, n);
 	p->out = nb;
-	p->out_len += n;
+	p->out_len += (uint32_t)n;
 	return 0;
 }
 

@@ -50,6 +50,7 @@ struct chk_proto {
 	void (*release)(struct chk_probe *p);
 };
 
+/* thousands may be in flight: kept to 168 bytes (a 176-byte chunk) */
 struct chk_probe {
 	struct chk_engine *eng;
 	struct chk *chk; /* NULL once its checker went away */
@@ -62,7 +63,7 @@ struct chk_probe {
 	SSL *ssl;
 	struct chk_tmr deadline;
 	uint8_t *out;
-	size_t out_len, out_off;
+	uint32_t out_len, out_off; /* a request is a few hundred bytes */
 	struct script_child *script; /* MISC: the running script, or NULL */
 	struct chk_probe *next_script; /* MISC: in eng->scripts */
 	uint64_t start_us;
@@ -70,14 +71,17 @@ struct chk_probe {
 	 * on the first failure: thousands of probes may be in flight */
 	char *reason;
 	int fd;
-	enum chk_phase phase;
-	int pool_family; /* stream: socket may go back to this pool, 0 not */
-	unsigned url_idx; /* HTTP: URL of this run */
 	int weight; /* MISC misc_dynamic result, -1 none */
+	uint16_t url_idx; /* HTTP: URL of this run (CFG_URLS_MAX) */
+	enum chk_phase phase : 8;
+	/* stream: socket may go back to this pool (AF_INET, AF_INET6), 0
+	 * not */
+	uint8_t pool_family;
 	bool got_data; /* stream: any byte received */
 	bool connected; /* stream: the connection was made */
 	bool reused; /* stream: p->fd came from the pool (still watched) */
 };
+_Static_assert(sizeof(struct chk_probe) <= 168, "chk_probe outgrew its chunk");
 
 /**
  * chk_probe_run - start one run of checker @k.

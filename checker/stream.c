@@ -114,7 +114,7 @@ static bool stream_flush(struct chk_probe *p)
 				return false;
 			}
 		}
-		p->out_off += (size_t)w;
+		p->out_off += (uint32_t)w;
 	}
 	/* sent: the request need not wait with the probe for the answer */
 	free(p->out);
@@ -374,7 +374,7 @@ void chk_stream_start(struct chk_probe *p)
 		if (fam)
 			p->eng->pool_open++;
 	}
-	p->pool_family = fam;
+	p->pool_family = (uint8_t)fam;
 	/* delayed ACKs from the start (TCP_QUICKACK 0 also covers the
 	 * handshake, tcp_disconnect resets it for a pooled socket): the
 	 * handshake's last ACK rides on the request, and the answer's ACK,

@@ -135,8 +135,8 @@ bool lvs_model_rs_dest(const struct fwd_svc *svc, const struct cfg_vs *vs,
 	d->port = lvs_model_dest_port(svc, rs->port, &rs->fwd);
 	set_fwd(d, &rs->fwd);
 	d->weight = up ? (uint32_t)lvs_model_rs_weight(rs, rst) : 0;
-	d->u_thresh = rs->uthreshold;
-	d->l_thresh = rs->lthreshold;
+	d->u_thresh = cfg_rs_uthreshold(rs);
+	d->l_thresh = cfg_rs_lthreshold(rs);
 	return true;
 }
 

@@ -215,11 +215,12 @@ enum cfg_fwd { CFG_FWD_NAT = 0, CFG_FWD_DR = 3, CFG_FWD_TUN = 2 }; /* kernel val
 enum cfg_tun_type { CFG_TUN_IPIP = 0, CFG_TUN_GUE = 1, CFG_TUN_GRE = 2 };
 enum cfg_tun_csum { CFG_TUN_NOCSUM = 0, CFG_TUN_CSUM = 1, CFG_TUN_REMCSUM = 2 };
 
+/* 8 bytes: one in every real server */
 struct cfg_fwd_method {
-	enum cfg_fwd method;
-	enum cfg_tun_type tun_type;
+	enum cfg_fwd method : 8;
+	enum cfg_tun_type tun_type : 8;
+	enum cfg_tun_csum tun_csum : 8;
 	uint16_t tun_port;
-	enum cfg_tun_csum tun_csum;
 };
 
 enum cfg_check_type {
@@ -309,6 +310,7 @@ struct cfg_rs_ext {
 	struct cfg_chk_timers timers; /* inherited by its checkers */
 	struct cfg_cmd notify_up, notify_down;
 	char *virtualhost; /* NULL: the virtual server's */
+	uint32_t uthreshold, lthreshold; /* 0: none */
 };
 
 struct cfg_rs {
@@ -324,11 +326,11 @@ struct cfg_rs {
 	struct cfg_fwd_method fwd; /* effective: VS method unless overridden */
 	bool inhibit_on_failure;
 	bool alpha;
-	uint32_t uthreshold, lthreshold;
 	struct cfg_rs_ext *ext; /* NULL: none of its settings given */
 	struct cfg_check *checks;
 	size_t n_checks;
 };
+_Static_assert(sizeof(struct cfg_rs) <= 80, "struct cfg_rs outgrew 80 B");
 
 /* cfg_rs_timers - @rs's own checker timers (all unset without an ext). */
 const struct cfg_chk_timers *cfg_rs_timers(const struct cfg_rs *rs);
@@ -339,6 +341,18 @@ const struct cfg_cmd *cfg_rs_notify(const struct cfg_rs *rs, bool up);
 
 /* cfg_rs_virtualhost - @rs's own virtualhost, NULL when not given. */
 const char *cfg_rs_virtualhost(const struct cfg_rs *rs);
+
+/* cfg_rs_uthreshold - @rs's upper connection threshold, 0 when not given. */
+static inline uint32_t cfg_rs_uthreshold(const struct cfg_rs *rs)
+{
+	return rs->ext ? rs->ext->uthreshold : 0;
+}
+
+/* cfg_rs_lthreshold - @rs's lower connection threshold, 0 when not given. */
+static inline uint32_t cfg_rs_lthreshold(const struct cfg_rs *rs)
+{
+	return rs->ext ? rs->ext->lthreshold : 0;
+}
 
 enum cfg_vs_kind { CFG_VS_ADDR, CFG_VS_FWMARK, CFG_VS_GROUP };
 

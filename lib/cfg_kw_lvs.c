@@ -425,11 +425,11 @@ static void rs_end(struct cfg_ctx *x, void *obj)
 	const struct cfg_rs *rs = obj;
 
 	/* the kernel refuses the destination otherwise (ERANGE), 0 included */
-	if (rs->lthreshold > rs->uthreshold)
+	if (cfg_rs_lthreshold(rs) > cfg_rs_uthreshold(rs))
 		cfg_msg_at(x, CFG_ERR, &rs->loc,
 			   "lthreshold %u is above uthreshold %u (0: no "
 			   "limit), which IPVS refuses",
-			   rs->lthreshold, rs->uthreshold);
+			   cfg_rs_lthreshold(rs), cfg_rs_uthreshold(rs));
 	if (x->cur_vs) /* @rs is its last real server */
 		cfg_share_last_rs(x->cur_vs);
 	x->cur_rs = NULL;
@@ -450,6 +450,8 @@ static const struct cfg_kw rs_ext_kw[] = {
 		 TIMER_MAX_S),
 	CFG_TIME("warmup", RSX, timers.warmup_us, TIMER_MAX_S),
 	CFG_STR("virtualhost", RSX, virtualhost),
+	CFG_UINT("uthreshold", RSX, uthreshold, 0, UINT32_MAX),
+	CFG_UINT("lthreshold", RSX, lthreshold, 0, UINT32_MAX),
 };
 
 /* a setting of struct cfg_rs_ext: the real server gets one on its first */
@@ -485,8 +487,8 @@ static const struct cfg_kw rs_kw[] = {
 	CFG_KW("lb_kind", kw_rs_fwd, 1, 6),
 	RS_EXT("notify_up", 1, 3),
 	RS_EXT("notify_down", 1, 3),
-	CFG_UINT("uthreshold", RS, uthreshold, 0, UINT32_MAX),
-	CFG_UINT("lthreshold", RS, lthreshold, 0, UINT32_MAX),
+	RS_EXT("uthreshold", 1, 1),
+	RS_EXT("lthreshold", 1, 1),
 	CFG_FLAG("inhibit_on_failure", RS, inhibit_on_failure),
 	CFG_FLAG("alpha", RS, alpha),
 	RS_EXT("delay_loop", 1, 1),

@@ -39,6 +39,7 @@ struct fix {
 	struct lvs_rs_state rst[3];
 	struct lvs_vs_state st;
 	struct fwd_table t;
+	struct cfg_rs_ext ext0; /* rss[0]'s settings beyond the common ones */
 };
 
 static struct fix *fix_new(void)
@@ -87,8 +88,9 @@ static void plain_service(void **state)
 	const struct fwd_entry *e;
 
 	(void)state;
-	f->rss[0].uthreshold = 100;
-	f->rss[0].lthreshold = 10;
+	f->ext0.uthreshold = 100;
+	f->ext0.lthreshold = 10;
+	f->rss[0].ext = &f->ext0;
 	assert_int_equal(lvs_model_build(&f->c, &f->st, false, &f->t), 0);
 	assert_int_equal(f->t.n, 1);
 	e = &f->t.entries[0];
@@ -165,10 +167,13 @@ static void tunnel_options(void **state)
 	const struct fwd_dest *d;
 
 	(void)state;
-	f->rss[0].fwd = (struct cfg_fwd_method){ CFG_FWD_TUN, CFG_TUN_GUE, 6080,
-						 CFG_TUN_REMCSUM };
-	f->rss[1].fwd = (struct cfg_fwd_method){ CFG_FWD_TUN, CFG_TUN_GRE, 0,
-						 CFG_TUN_CSUM };
+	f->rss[0].fwd = (struct cfg_fwd_method){ .method = CFG_FWD_TUN,
+						 .tun_type = CFG_TUN_GUE,
+						 .tun_port = 6080,
+						 .tun_csum = CFG_TUN_REMCSUM };
+	f->rss[1].fwd = (struct cfg_fwd_method){ .method = CFG_FWD_TUN,
+						 .tun_type = CFG_TUN_GRE,
+						 .tun_csum = CFG_TUN_CSUM };
 	f->rss[2].fwd.method = CFG_FWD_NAT;
 	assert_int_equal(lvs_model_build(&f->c, &f->st, false, &f->t), 0);
 	d = dest(&f->t.entries[0], "198.51.100.11", 80);
