@@ -125,7 +125,6 @@ struct chk_engine {
 	 * and the idle pool may hold, checks waiting for room */
 	unsigned long slots_used, slots_budget;
 	struct chk_waitq waitq;
-	size_t slots_waiting; /* checks in waitq (it may hold holes too) */
 	struct ev_timer *slots_drain; /* starts waiting checks, or NULL */
 	uint64_t slots_deferred; /* starts that had to wait */
 	int64_t wall_off_us; /* wall clock - monotonic clock */

@@ -70,7 +70,6 @@ bool chk_slot_take(struct chk_engine *e, struct chk *k)
 		return false;
 	}
 	k->waiting = true;
-	e->slots_waiting++;
 	e->slots_deferred++;
 	return false;
 }
@@ -82,12 +81,14 @@ static void slots_drain(struct ev_loop *l, void *arg)
 
 	(void)l;
 	e->slots_drain = NULL;
-	while ((k = chk_waitq_peek(&e->waitq)) &&
-	       slot_fits(e, chk_slots_cost(k->cfg))) {
+	while ((k = chk_waitq_peek(&e->waitq))) {
+		unsigned cost = chk_slots_cost(k->cfg);
+
+		if (!slot_fits(e, cost))
+			break;
 		chk_waitq_pop(&e->waitq);
 		k->waiting = false;
-		e->slots_waiting--;
-		e->slots_used += chk_slots_cost(k->cfg);
+		e->slots_used += cost;
 		chk_probe_start(e, k);
 	}
 }
@@ -112,7 +113,6 @@ bool chk_slot_forget(struct chk_engine *e, struct chk *k)
 	if (!k->waiting)
 		return false;
 	k->waiting = false;
-	e->slots_waiting--;
 	return chk_waitq_remove(&e->waitq, k);
 }
 
@@ -123,7 +123,6 @@ void chk_slots_free(struct chk_engine *e)
 	while ((k = chk_waitq_pop(&e->waitq)))
 		k->waiting = false;
 	chk_waitq_free(&e->waitq);
-	e->slots_waiting = 0;
 	ev_timer_cancel(e->loop, e->slots_drain);
 	e->slots_drain = NULL;
 }

@@ -28,7 +28,8 @@ struct chk_engine;
 /* checks waiting for a slot, oldest first: a ring of pointers */
 struct chk_waitq {
 	struct chk **q;
-	size_t head, n, cap;
+	size_t head, n, cap; /* n counts removed entries (holes) too */
+	size_t live; /* checks waiting: n less the holes */
 };
 
 /**

@@ -134,9 +134,8 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 			(int64_t)(e->slots_budget < CHK_SLOTS_MAX ?
 					  e->slots_budget :
 					  CHK_SLOTS_MAX)));
-	json_object_object_add(
-		top, "probes_waiting",
-		json_object_new_int64((int64_t)e->slots_waiting));
+	json_object_object_add(top, "probes_waiting",
+			       json_object_new_int64((int64_t)e->waitq.live));
 	json_object_object_add(
 		top, "probes_deferred",
 		json_object_new_int64((int64_t)e->slots_deferred));

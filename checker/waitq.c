@@ -22,6 +22,7 @@ int chk_waitq_push(struct chk_waitq *w, struct chk *k)
 	}
 	w->q[(w->head + w->n) % w->cap] = k;
 	w->n++;
+	w->live++;
 	return 0;
 }
 
@@ -41,8 +42,10 @@ struct chk *chk_waitq_pop(struct chk_waitq *w)
 
 		w->head = (w->head + 1) % w->cap;
 		w->n--;
-		if (k)
+		if (k) {
+			w->live--;
 			return k;
+		}
 	}
 	return NULL;
 }
@@ -57,6 +60,7 @@ bool chk_waitq_remove(struct chk_waitq *w, const struct chk *k)
 
 		if (*s == k) {
 			*s = NULL;
+			w->live--;
 			return true;
 		}
 	}

@@ -110,7 +110,6 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 	return rc;
 }
 
-/* dump, diff against configuration + health, apply */
 /* build l->owned for l->cfg if it is still pending */
 static int owned_ensure(struct lvs *l)
 {
@@ -125,6 +124,7 @@ static int owned_ensure(struct lvs *l)
 	return 0;
 }
 
+/* dump, diff against configuration + health, apply */
 static int reconcile(struct lvs *l, bool own_all)
 {
 	struct fwd_table kern, want;

@@ -762,6 +762,38 @@ static void test_bad(void **state)
 	cfg_diag_free(&d);
 }
 
+/* url blocks past CFG_URLS_MAX (the checker counts them in 16 bits): an
+ * error at the first one too many, not a silent wrap */
+static void test_url_cap(void **state)
+{
+	char path[] = "/tmp/dd-test-urls.XXXXXX";
+	int fd = mkstemp(path), i;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct cfg_diag d;
+	struct cfg *c;
+	bool found = false;
+	size_t k;
+
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "virtual_server 192.0.2.1 80 {\nprotocol TCP\n"
+		   "real_server 192.0.2.2 80 {\nHTTP_GET {\n");
+	for (i = 0; i <= CFG_URLS_MAX; i++)
+		fprintf(f, "url {\npath /\n}\n");
+	fprintf(f, "}\n}\n}\n");
+	fclose(f);
+	c = cfg_load(path, NULL, &d);
+	unlink(path);
+	assert_null(c);
+	for (k = 0; k < d.n_msgs && !found; k++)
+		/* the file's lines 1-4 open the blocks, 3 per url block */
+		found = d.msgs[k].sev == CFG_ERR &&
+			d.msgs[k].line == 5 + 3 * CFG_URLS_MAX &&
+			strstr(d.msgs[k].text, "more than 65535 url blocks");
+	assert_true(found);
+	cfg_diag_free(&d);
+}
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 int main(void)
@@ -781,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_ssl_files),
 		cmocka_unit_test(test_diag_fmt),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_url_cap),
 	};
 	struct CMUnitTest tests[NELEM(fixed) + NELEM(bad_cases)];
 	size_t n = NELEM(fixed), i;

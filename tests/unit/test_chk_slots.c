@@ -29,6 +29,7 @@ static void fifo_across_growth_and_wrap(void **s)
 	for (i = 60; i < 300; i++)
 		assert_int_equal(chk_waitq_push(&w, &ks[i]), 0);
 	assert_int_equal(w.n, 270);
+	assert_int_equal(w.live, 270);
 	while (next < 300)
 		assert_ptr_equal(chk_waitq_pop(&w), &ks[next++]);
 	assert_null(chk_waitq_pop(&w));
@@ -47,6 +48,9 @@ static void removed_ones_are_skipped(void **s)
 	chk_waitq_push(&w, &ks[2]);
 	assert_true(chk_waitq_remove(&w, &ks[1]));
 	assert_false(chk_waitq_remove(&w, &ks[1]));
+	/* the hole stays in the ring, out of the count */
+	assert_int_equal(w.n, 3);
+	assert_int_equal(w.live, 2);
 	assert_false(chk_waitq_remove(&w, &ks[7]));
 	assert_true(chk_waitq_remove(&w, &ks[0]));
 	/* peek drops the holes before the oldest and leaves it queued */
