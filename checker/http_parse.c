@@ -20,35 +20,69 @@ enum {
 	HP_DONE,
 };
 
+/* text appended to a fixed buffer; a request is built for every probe, so
+ * plain copies rather than printf (a tenth of a probe's user time) */
+struct hp_out {
+	char *buf;
+	size_t len, n;
+	bool over; /* something did not fit */
+};
+
+static void out_put(struct hp_out *o, const char *s, size_t n)
+{
+	if (o->over || n >= o->len - o->n) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->buf + o->n, s, n);
+	o->n += n;
+	o->buf[o->n] = '\0';
+}
+
+static void out_str(struct hp_out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
 int chk_http_request(char *buf, size_t len, const char *path, const char *host,
 		     int proto)
 {
-	int n = snprintf(buf, len,
-			 "GET %s HTTP/1.%c\r\n"
-			 "User-Agent: KeepAliveClient\r\n"
-			 "Host: %s\r\n"
-			 "%s\r\n",
-			 path, proto == 11 ? '1' : '0', host,
-			 proto == 10 ? "" : "Connection: close\r\n");
+	struct hp_out o = { buf, len, 0, len == 0 };
 
-	return n < 0 || (size_t)n >= len ? -1 : n;
+	out_put(&o, "GET ", 4);
+	out_str(&o, path);
+	out_str(&o, proto == 11 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n");
+	out_str(&o, "User-Agent: KeepAliveClient\r\nHost: ");
+	out_str(&o, host);
+	out_str(&o, proto == 10 ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+	return o.over ? -1 : (int)o.n;
 }
 
 const char *chk_http_host(char *buf, size_t len, const char *vhost,
 			  const struct addr *a, uint16_t port, bool tls)
 {
-	char s[ADDR_STRLEN];
+	struct hp_out o = { buf, len, 0, len == 0 };
+	char s[ADDR_STRLEN], d[8], *p = d + sizeof(d);
+	bool v6 = a->family == AF_INET6;
 
+	if (len)
+		buf[0] = '\0';
 	if (vhost) {
 		snprintf(buf, len, "%s", vhost);
 		return buf;
 	}
 	addr_fmt(a, s);
-	if (port == (tls ? 443 : 80))
-		snprintf(buf, len, a->family == AF_INET6 ? "[%s]" : "%s", s);
-	else
-		snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-			 s, port);
+	out_str(&o, v6 ? "[" : "");
+	out_str(&o, s);
+	out_str(&o, v6 ? "]" : "");
+	if (port != (tls ? 443 : 80)) {
+		*--p = '\0';
+		do
+			*--p = (char)('0' + port % 10);
+		while (port /= 10);
+		*--p = ':';
+		out_str(&o, p);
+	}
 	return buf;
 }
 

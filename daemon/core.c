@@ -112,14 +112,12 @@ void core_finish_stop(struct core *c)
 	ev_stop(c->loop);
 }
 
-/* load_initial - the configuration at start: any error stops directord. */
-static int load_initial(struct core *c)
+/* load_initial - the configuration at start: any error stops directord.
+ * @snap receives the bytes read, sealed later by seal_initial. */
+static int load_initial(struct core *c, struct cfg_snap *snap)
 {
-	struct cfg_snap snap = { 0 };
-	struct cfg_opts co = { .config_id = c->opts.config_id,
-			       .record = &snap };
+	struct cfg_opts co = { .config_id = c->opts.config_id, .record = snap };
 	struct cfg_diag d = { 0 };
-	int snapfd;
 
 	c->cfg = cfg_load(c->opts.config, &co, &d);
 	log_diag(&d);
@@ -127,19 +125,8 @@ static int load_initial(struct core *c)
 		log_err("%s: configuration refused (%zu errors); not starting",
 			c->opts.config, d.n_errors);
 		cfg_diag_free(&d);
-		cfg_snap_free(&snap);
 		return -1;
 	}
-	/* the bytes just validated, for the checker process to parse */
-	snapfd = cfg_snap_memfd(&snap);
-	if (snapfd < 0)
-		log_warn("cannot seal the configuration (%s): the checker "
-			 "process is forked with core's memory",
-			 strerror(errno));
-	sup_set_snapshot(c, snapfd);
-	if (snapfd >= 0)
-		close(snapfd);
-	cfg_snap_free(&snap);
 	c->generation = 1;
 	reload_result_from_diag(&c->last_reload, &d, true);
 	cfg_diag_free(&d);
@@ -149,6 +136,23 @@ static int load_initial(struct core *c)
 		return -1;
 	}
 	return 0;
+}
+
+/* seal_initial - the bytes just validated, for the checker process to
+ * parse; only the children need them, so after the forwarding table is
+ * programmed (a start is timed until the table is complete) */
+static void seal_initial(struct core *c, struct cfg_snap *snap)
+{
+	int snapfd = cfg_snap_memfd(snap);
+
+	if (snapfd < 0)
+		log_warn("cannot seal the configuration (%s): the checker "
+			 "process is forked with core's memory",
+			 strerror(errno));
+	sup_set_snapshot(c, snapfd);
+	if (snapfd >= 0)
+		close(snapfd);
+	cfg_snap_free(snap);
 }
 
 static int setup_signals(struct core *c)
@@ -207,6 +211,7 @@ static void tell_parent(struct core *c, char status)
 int core_run(const struct core_opts *o)
 {
 	struct core *c = &core;
+	struct cfg_snap snap = { 0 };
 	int i, rc = 1;
 
 	memset(c, 0, sizeof(*c));
@@ -219,7 +224,7 @@ int core_run(const struct core_opts *o)
 		log_err("event loop: %s", strerror(errno));
 		return 1;
 	}
-	if (setup_signals(c) < 0 || load_initial(c) < 0)
+	if (setup_signals(c) < 0 || load_initial(c, &snap) < 0)
 		goto out;
 	if (pidfile_write(c->opts.pidfile) < 0)
 		goto out;
@@ -229,6 +234,7 @@ int core_run(const struct core_opts *o)
 		goto out;
 	}
 	open_lvs(c);
+	seal_initial(c, &snap);
 	/* before the children, so the FIFO exists when they open it */
 	core_fifo_reader_update(c);
 	for (i = 0; i < CORE_N_CHILDREN; i++)
@@ -251,6 +257,7 @@ int core_run(const struct core_opts *o)
 		pidfile_remove(c->opts.pidfile);
 	}
 out:
+	cfg_snap_free(&snap);
 	tell_parent(c, 1);
 	release(c);
 	return rc;

@@ -42,6 +42,12 @@ static void request_formats(void **s)
 	assert_string_equal(b, "GET / HTTP/1.1\r\nUser-Agent: KeepAliveClient"
 			       "\r\nHost: h\r\nConnection: close\r\n\r\n");
 	assert_int_equal(chk_http_request(b, 10, "/", "h", 11), -1);
+	/* exactly the request and its NUL fit; one byte less does not */
+	n = chk_http_request(b, sizeof(b), "/x", "h", 10);
+	assert_int_equal(chk_http_request(b, (size_t)n + 1, "/x", "h", 10), n);
+	assert_int_equal(strlen(b), (size_t)n);
+	assert_int_equal(chk_http_request(b, (size_t)n, "/x", "h", 10), -1);
+	assert_int_equal(chk_http_request(b, 0, "/x", "h", 10), -1);
 }
 
 static void host_header(void **s)
@@ -63,6 +69,13 @@ static void host_header(void **s)
 	assert_string_equal(
 		chk_http_host(b, sizeof(b), "www.example.org", &a4, 81, false),
 		"www.example.org");
+	assert_string_equal(chk_http_host(b, sizeof(b), NULL, &a6, 443, true),
+			    "[2001:db8::21]");
+	assert_string_equal(chk_http_host(b, sizeof(b), NULL, &a4, 1, false),
+			    "192.0.2.21:1");
+	assert_string_equal(
+		chk_http_host(b, sizeof(b), NULL, &a4, 65535, false),
+		"192.0.2.21:65535");
 }
 
 static void content_length_and_digest(void **s)
