@@ -34,6 +34,14 @@ struct fwd_stats {
 	uint64_t cps, inpps, outpps, inbps, outbps;
 };
 
+/* What a dump adds to a service or destination: the kernel's counters. They
+ * live beside the table, so that the desired tables and the operations,
+ * thousands of entries each, do not carry them. */
+struct fwd_counters {
+	uint32_t active_conns, inact_conns, persist_conns; /* destinations */
+	struct fwd_stats stats;
+};
+
 /*
  * A virtual service. Identity: af + fwmark, or af + protocol + addr + port
  * when fwmark is 0.
@@ -49,7 +57,7 @@ struct fwd_svc {
 	uint32_t timeout; /* persistence, seconds */
 	uint32_t netmask; /* v4: mask in network order; v6: prefix length */
 	char pe_name[FWD_PE_MAX];
-	struct fwd_stats stats; /* dumps only */
+	uint32_t ctr; /* dumps: its counters (fwd_table_counters), 0 none */
 };
 
 /* A destination (real server) of a service. Identity: addr + port. */
@@ -62,9 +70,7 @@ struct fwd_dest {
 	uint8_t tun_type; /* tunnel only: IPIP 0, GUE 1, GRE 2 */
 	uint16_t tun_port; /* tunnel only, GUE port, host order */
 	uint16_t tun_flags; /* tunnel only: csum 1, remcsum 2 */
-	/* dumps only */
-	uint32_t active_conns, inact_conns, persist_conns;
-	struct fwd_stats stats;
+	uint32_t ctr; /* dumps: its counters (fwd_table_counters), 0 none */
 };
 
 /* A service with its destinations, as dumped or as desired. */
@@ -78,6 +84,8 @@ struct fwd_entry {
 struct fwd_table {
 	struct fwd_entry *entries;
 	size_t n;
+	struct fwd_counters *ctrs; /* dumps: the items' counters */
+	size_t n_ctrs;
 };
 
 enum fwd_op_kind {
@@ -125,9 +133,10 @@ struct fwd_backend {
 	/* apply: run @n ops in order; @res[i] = 0 or -errno; returns 0 or the
 	 * first failure (the others are still attempted) */
 	int (*apply)(void *h, const struct fwd_op *ops, size_t n, int *res);
-	/* dump: fill @out with every service and destination; free with
-	 * fwd_table_free */
-	int (*dump)(void *h, struct fwd_table *out);
+	/* dump: fill @out with every service and destination, and their
+	 * counters when @counters (status; a reconcile needs none); free
+	 * with fwd_table_free */
+	int (*dump)(void *h, struct fwd_table *out, bool counters);
 	/* sync_start / sync_stop: the connection-sync daemon of one state */
 	int (*sync_start)(void *h, const struct fwd_sync *s);
 	int (*sync_stop)(void *h, enum fwd_sync_state state);
@@ -201,7 +210,26 @@ struct fwd_entry *fwd_table_add(struct fwd_table *t, const struct fwd_svc *s);
 int fwd_entry_add_dest(struct fwd_entry *e, const struct fwd_dest *d);
 
 /**
- * fwd_table_free - release the entries of @t and zero it.
+ * fwd_table_add_counters - keep the counters of a service or destination a
+ * dump is adding to @t.
+ * @t: the table
+ * @c: the counters
+ * Returns the value for the item's ctr field, or 0 on allocation failure.
+ */
+uint32_t fwd_table_add_counters(struct fwd_table *t,
+				const struct fwd_counters *c);
+
+/**
+ * fwd_table_counters - the counters a dump kept for an item of @t.
+ * @t: the table
+ * @ctr: the item's ctr field
+ * Returns the counters, or NULL when the item has none.
+ */
+const struct fwd_counters *fwd_table_counters(const struct fwd_table *t,
+					      uint32_t ctr);
+
+/**
+ * fwd_table_free - release the entries and counters of @t and zero it.
  */
 void fwd_table_free(struct fwd_table *t);
 

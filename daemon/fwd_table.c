@@ -176,11 +176,27 @@ int fwd_entry_add_dest(struct fwd_entry *e, const struct fwd_dest *d)
 	return 0;
 }
 
+uint32_t fwd_table_add_counters(struct fwd_table *t,
+				const struct fwd_counters *c)
+{
+	if (t->n_ctrs >= UINT32_MAX - 1 ||
+	    grow(&t->ctrs, t->n_ctrs, sizeof(*t->ctrs)) < 0)
+		return 0;
+	t->ctrs[t->n_ctrs++] = *c;
+	return (uint32_t)t->n_ctrs; /* index + 1: 0 is "none" */
+}
+
+const struct fwd_counters *fwd_table_counters(const struct fwd_table *t,
+					      uint32_t ctr)
+{
+	return ctr && ctr <= t->n_ctrs ? &t->ctrs[ctr - 1] : NULL;
+}
+
 void fwd_table_free(struct fwd_table *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->entries[i].dests);
 	free(t->entries);
-	t->entries = NULL;
-	t->n = 0;
+	free(t->ctrs);
+	memset(t, 0, sizeof(*t));
 }

@@ -354,42 +354,74 @@ static int dump(struct ipvs *h, size_t len,
 	}
 }
 
+/* a dump in progress: the table, the entry whose destinations come, and
+ * whether the counters are kept */
+struct dump_to {
+	struct fwd_table *t;
+	size_t i;
+	bool counters;
+};
+
+/* the counters of an item being added: 0 (none) when @c is NULL, else
+ * their index, or -ENOMEM */
+static int64_t keep_counters(struct dump_to *to, const struct fwd_counters *c)
+{
+	uint32_t ctr;
+
+	if (!c)
+		return 0;
+	ctr = fwd_table_add_counters(to->t, c);
+	return ctr ? (int64_t)ctr : -ENOMEM;
+}
+
 static int svc_cb(const struct nlmsghdr *nlh, void *arg)
 {
+	struct dump_to *to = arg;
+	struct fwd_counters c, *cp = to->counters ? &c : NULL;
 	struct fwd_svc s;
+	int64_t ctr;
 
-	if (ipvs_msg_svc_parse(nlh, &s) < 0)
+	if (ipvs_msg_svc_parse(nlh, &s, cp) < 0)
 		return 0; /* not a service we can name: skip */
-	return fwd_table_add(arg, &s) ? 0 : -ENOMEM;
+	if ((ctr = keep_counters(to, cp)) < 0)
+		return (int)ctr;
+	s.ctr = (uint32_t)ctr;
+	return fwd_table_add(to->t, &s) ? 0 : -ENOMEM;
 }
 
 static int dest_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct fwd_entry *e = arg;
+	struct dump_to *to = arg;
+	struct fwd_entry *e = &to->t->entries[to->i];
+	struct fwd_counters c, *cp = to->counters ? &c : NULL;
 	struct fwd_dest d;
+	int64_t ctr;
 
-	if (ipvs_msg_dest_parse(nlh, e->svc.af, &d) < 0)
+	if (ipvs_msg_dest_parse(nlh, e->svc.af, &d, cp) < 0)
 		return 0;
+	if ((ctr = keep_counters(to, cp)) < 0)
+		return (int)ctr;
+	d.ctr = (uint32_t)ctr;
 	return fwd_entry_add_dest(e, &d) < 0 ? -ENOMEM : 0;
 }
 
-static int ipvs_dump(void *p, struct fwd_table *out)
+static int ipvs_dump(void *p, struct fwd_table *out, bool counters)
 {
 	struct ipvs *h = p;
+	struct dump_to to = { out, 0, counters };
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	err = dump(
 		h,
 		ipvs_msg_svc_dump_req(h->tx, IPVS_MSG_MAX, h->family, ++h->seq),
-		svc_cb, out);
-	for (size_t i = 0; !err && i < out->n; i++) {
-		struct fwd_entry *e = &out->entries[i];
-
+		svc_cb, &to);
+	for (to.i = 0; !err && to.i < out->n; to.i++) {
 		err = dump(h,
 			   ipvs_msg_dest_dump_req(h->tx, IPVS_MSG_MAX,
-						  h->family, ++h->seq, &e->svc),
-			   dest_cb, e);
+						  h->family, ++h->seq,
+						  &out->entries[to.i].svc),
+			   dest_cb, &to);
 		/* deleted by someone else between the two dumps */
 		if (err == -ESRCH)
 			err = 0;

@@ -415,7 +415,8 @@ static void get_str(const struct nlattr *a, char *out, size_t len)
 	out[n] = '\0';
 }
 
-int ipvs_msg_svc_parse(const struct nlmsghdr *nlh, struct fwd_svc *s)
+int ipvs_msg_svc_parse(const struct nlmsghdr *nlh, struct fwd_svc *s,
+		       struct fwd_counters *c)
 {
 	struct attrs top, at;
 	const struct nlattr **tb = at.tb;
@@ -461,13 +462,16 @@ int ipvs_msg_svc_parse(const struct nlmsghdr *nlh, struct fwd_svc *s)
 		s->timeout = mnl_attr_get_u32(tb[IPVS_SVC_ATTR_TIMEOUT]);
 	if (ok(tb[IPVS_SVC_ATTR_NETMASK], MNL_TYPE_U32))
 		s->netmask = mnl_attr_get_u32(tb[IPVS_SVC_ATTR_NETMASK]);
-	parse_stats(tb[IPVS_SVC_ATTR_STATS64], tb[IPVS_SVC_ATTR_STATS],
-		    &s->stats);
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		parse_stats(tb[IPVS_SVC_ATTR_STATS64], tb[IPVS_SVC_ATTR_STATS],
+			    &c->stats);
+	}
 	return 0;
 }
 
 int ipvs_msg_dest_parse(const struct nlmsghdr *nlh, int svc_af,
-			struct fwd_dest *d)
+			struct fwd_dest *d, struct fwd_counters *c)
 {
 	struct attrs top, at;
 	const struct nlattr **tb = at.tb;
@@ -503,17 +507,20 @@ int ipvs_msg_dest_parse(const struct nlmsghdr *nlh, int svc_af,
 			ntohs(mnl_attr_get_u16(tb[IPVS_DEST_ATTR_TUN_PORT]));
 	if (ok(tb[IPVS_DEST_ATTR_TUN_FLAGS], MNL_TYPE_U16))
 		d->tun_flags = mnl_attr_get_u16(tb[IPVS_DEST_ATTR_TUN_FLAGS]);
+	if (!c)
+		return 0;
+	memset(c, 0, sizeof(*c));
 	if (ok(tb[IPVS_DEST_ATTR_ACTIVE_CONNS], MNL_TYPE_U32))
-		d->active_conns =
+		c->active_conns =
 			mnl_attr_get_u32(tb[IPVS_DEST_ATTR_ACTIVE_CONNS]);
 	if (ok(tb[IPVS_DEST_ATTR_INACT_CONNS], MNL_TYPE_U32))
-		d->inact_conns =
+		c->inact_conns =
 			mnl_attr_get_u32(tb[IPVS_DEST_ATTR_INACT_CONNS]);
 	if (ok(tb[IPVS_DEST_ATTR_PERSIST_CONNS], MNL_TYPE_U32))
-		d->persist_conns =
+		c->persist_conns =
 			mnl_attr_get_u32(tb[IPVS_DEST_ATTR_PERSIST_CONNS]);
 	parse_stats(tb[IPVS_DEST_ATTR_STATS64], tb[IPVS_DEST_ATTR_STATS],
-		    &d->stats);
+		    &c->stats);
 	return 0;
 }
 

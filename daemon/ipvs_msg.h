@@ -102,21 +102,24 @@ size_t ipvs_msg_flush_req(void *buf, size_t len, uint16_t family, uint32_t seq);
 /**
  * ipvs_msg_svc_parse - decode an IPVS_CMD_NEW_SERVICE reply (a dump part).
  * @nlh: the message
- * @s: receives the service, counters included
+ * @s: receives the service
+ * @c: receives its counters (NULL: not wanted)
  * Returns 0, or -1 when the message is not a valid service.
  */
-int ipvs_msg_svc_parse(const struct nlmsghdr *nlh, struct fwd_svc *s);
+int ipvs_msg_svc_parse(const struct nlmsghdr *nlh, struct fwd_svc *s,
+		       struct fwd_counters *c);
 
 /**
  * ipvs_msg_dest_parse - decode an IPVS_CMD_NEW_DEST reply (a dump part).
  * @nlh: the message
  * @svc_af: the service's family (used when the kernel sends no
  *          IPVS_DEST_ATTR_ADDR_FAMILY)
- * @d: receives the destination, counters included
+ * @d: receives the destination
+ * @c: receives its counters (NULL: not wanted)
  * Returns 0, or -1 when the message is not a valid destination.
  */
 int ipvs_msg_dest_parse(const struct nlmsghdr *nlh, int svc_af,
-			struct fwd_dest *d);
+			struct fwd_dest *d, struct fwd_counters *c);
 
 /**
  * ipvs_msg_ack - read an NLMSG_ERROR message (an ack or a failure).

@@ -135,7 +135,7 @@ static int reconcile(struct lvs *l, bool own_all)
 	size_t n = 0;
 	int rc, err;
 
-	err = l->be->dump(l->h, &kern);
+	err = l->be->dump(l->h, &kern, false);
 	t_dump = ev_now_us();
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
@@ -547,7 +547,7 @@ static void release(struct lvs *l)
 			log_err("IPVS: flush: %s", strerror(-err));
 		return;
 	}
-	err = l->be->dump(l->h, &kern);
+	err = l->be->dump(l->h, &kern, false);
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
 		return;

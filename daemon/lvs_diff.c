@@ -56,10 +56,11 @@ static void push(struct oplist *l, enum fwd_op_kind k, const struct fwd_svc *s,
 	memset(op, 0, sizeof(*op));
 	op->kind = k;
 	op->svc = *s;
-	/* the counters ride along in dumps; an operation never needs them */
-	memset(&op->svc.stats, 0, sizeof(op->svc.stats));
-	if (d)
+	op->svc.ctr = 0; /* a dump's counters are not the operation's */
+	if (d) {
 		op->dest = *d;
+		op->dest.ctr = 0;
+	}
 }
 
 static bool owns_svc(const struct lvs_diff_in *in, const struct fwd_svc *s)

@@ -107,6 +107,7 @@ static struct json_object *dest_json(const struct fwd_table *svcs,
 	for (size_t i = 0; i < svcs->n; i++) {
 		struct fwd_dest key = { .addr = *a };
 		const struct fwd_dest *d;
+		const struct fwd_counters *c;
 
 		key.port =
 			lvs_model_dest_port(&svcs->entries[i].svc, port, fwd);
@@ -116,10 +117,13 @@ static struct json_object *dest_json(const struct fwd_table *svcs,
 			continue;
 		if (weight < 0)
 			weight = d->weight;
-		act += d->active_conns;
-		inact += d->inact_conns;
-		pers += d->persist_conns;
-		stats_add(&st, &d->stats);
+		c = fwd_table_counters(kern, d->ctr);
+		if (!c)
+			continue;
+		act += c->active_conns;
+		inact += c->inact_conns;
+		pers += c->persist_conns;
+		stats_add(&st, &c->stats);
 	}
 	json_object_object_add(o, "current_weight",
 			       weight < 0 ? NULL :
@@ -169,8 +173,13 @@ static struct json_object *vs_json(struct lvs *l, size_t v,
 							   buf, sizeof(buf))));
 		json_object_object_add(so, "installed",
 				       json_object_new_boolean(k != NULL));
-		if (k)
-			stats_json(so, &k->svc.stats);
+		if (k) {
+			const struct fwd_counters *c =
+				fwd_table_counters(kern, k->svc.ctr);
+			struct fwd_stats none = { 0 };
+
+			stats_json(so, c ? &c->stats : &none);
+		}
 		json_object_array_add(sa, so);
 	}
 	for (size_t r = 0; r < vs->n_rss; r++) {
@@ -210,7 +219,7 @@ struct json_object *lvs_status(struct lvs *l)
 	struct fwd_table kern;
 	int err;
 
-	err = l->be->dump(l->h, &kern);
+	err = l->be->dump(l->h, &kern, true);
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
 		return NULL;

@@ -56,7 +56,7 @@ static void check_svc(const struct fwd_svc *s)
 	if (!ipvs_msg_svc_req(buf, sizeof(buf), 0x20, 1, IPVS_CMD_NEW_SERVICE,
 			      s))
 		__builtin_trap();
-	if (ipvs_msg_svc_parse(nlh, &s2) < 0)
+	if (ipvs_msg_svc_parse(nlh, &s2, NULL) < 0)
 		__builtin_trap();
 	if (s2.af != s->af || s2.fwmark != s->fwmark ||
 	    s2.protocol != s->protocol || s2.port != s->port ||
@@ -82,7 +82,7 @@ static void check_dest(const struct fwd_dest *d, int svc_af)
 	if (!ipvs_msg_dest_req(buf, sizeof(buf), 0x20, 1, IPVS_CMD_NEW_DEST,
 			       &svc, d))
 		__builtin_trap();
-	if (ipvs_msg_dest_parse(nlh, svc_af, &d2) < 0)
+	if (ipvs_msg_dest_parse(nlh, svc_af, &d2, NULL) < 0)
 		__builtin_trap();
 	if (memcmp(&d2.addr, &d->addr, sizeof(d2.addr)) || d2.port != d->port ||
 	    d2.method != d->method || d2.weight != d->weight ||
@@ -99,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nlmsghdr *nlh;
 	struct fwd_svc s;
 	struct fwd_dest d;
+	struct fwd_counters c;
 	uint16_t id = 0;
 	size_t i;
 	int err = 1;
@@ -116,10 +117,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (ipvs_msg_ack(nlh, &err) == 1 && err > 0)
 		__builtin_trap();
-	if (ipvs_msg_svc_parse(nlh, &s) == 0)
+	if (ipvs_msg_svc_parse(nlh, &s, &c) == 0)
 		check_svc(&s);
 	for (i = 0; i < sizeof(afs) / sizeof(afs[0]); i++)
-		if (ipvs_msg_dest_parse(nlh, afs[i], &d) == 0)
+		if (ipvs_msg_dest_parse(nlh, afs[i], &d, &c) == 0)
 			check_dest(&d, afs[i]);
 	free(nlh);
 	return 0;

@@ -420,6 +420,7 @@ static void parse_service_reply(void **state)
 	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
 	struct nlattr *n;
 	struct fwd_svc s;
+	struct fwd_counters c;
 
 	(void)state;
 	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
@@ -434,7 +435,7 @@ static void parse_service_reply(void **state)
 	put_stats64(nlh, IPVS_SVC_ATTR_STATS64);
 	mnl_attr_nest_end(nlh, n);
 
-	assert_int_equal(ipvs_msg_svc_parse(nlh, &s), 0);
+	assert_int_equal(ipvs_msg_svc_parse(nlh, &s, &c), 0);
 	assert_int_equal(s.af, AF_INET6);
 	assert_int_equal(s.protocol, IPPROTO_SCTP);
 	assert_int_equal(s.addr.family, AF_INET6);
@@ -445,13 +446,14 @@ static void parse_service_reply(void **state)
 	assert_int_equal(s.flags, 0x13);
 	assert_int_equal(s.timeout, 300);
 	assert_int_equal(s.netmask, 64);
-	assert_int_equal(s.stats.conns, 1001);
-	assert_int_equal(s.stats.outbps, 1010);
+	assert_int_equal(c.stats.conns, 1001);
+	assert_int_equal(c.stats.outbps, 1010);
+	assert_int_equal(c.active_conns, 0);
 
 	/* a dest message is not a service */
 	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd =
 		IPVS_CMD_NEW_DEST;
-	assert_int_equal(ipvs_msg_svc_parse(nlh, &s), -1);
+	assert_int_equal(ipvs_msg_svc_parse(nlh, &s, NULL), -1);
 }
 
 static void parse_fwmark_reply_needs_af(void **state)
@@ -465,7 +467,7 @@ static void parse_fwmark_reply_needs_af(void **state)
 	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
 	mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_FWMARK, 5);
 	mnl_attr_nest_end(nlh, n);
-	assert_int_equal(ipvs_msg_svc_parse(nlh, &s), -1);
+	assert_int_equal(ipvs_msg_svc_parse(nlh, &s, NULL), -1);
 
 	nlh = reply_hdr(buf, IPVS_CMD_NEW_SERVICE);
 	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_SERVICE);
@@ -473,7 +475,7 @@ static void parse_fwmark_reply_needs_af(void **state)
 	mnl_attr_put_u32(nlh, IPVS_SVC_ATTR_FWMARK, 5);
 	mnl_attr_put_strz(nlh, IPVS_SVC_ATTR_SCHED_NAME, "rr");
 	mnl_attr_nest_end(nlh, n);
-	assert_int_equal(ipvs_msg_svc_parse(nlh, &s), 0);
+	assert_int_equal(ipvs_msg_svc_parse(nlh, &s, NULL), 0);
 	assert_int_equal(s.fwmark, 5);
 	assert_int_equal(s.addr.family, 0);
 }
@@ -485,6 +487,7 @@ static void parse_dest_reply(void **state)
 	uint8_t a[16] = { 198, 51, 100, 12 };
 	struct nlattr *n;
 	struct fwd_dest d;
+	struct fwd_counters c;
 
 	(void)state;
 	n = mnl_attr_nest_start(nlh, IPVS_CMD_ATTR_DEST);
@@ -505,7 +508,7 @@ static void parse_dest_reply(void **state)
 	mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_TUN_FLAGS, 2);
 	mnl_attr_nest_end(nlh, n);
 
-	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET6, &d), 0);
+	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET6, &d, &c), 0);
 	assert_int_equal(d.addr.family, AF_INET);
 	assert_memory_equal(d.addr.u.bytes, a, 4);
 	assert_int_equal(d.port, 8080);
@@ -513,12 +516,15 @@ static void parse_dest_reply(void **state)
 	assert_int_equal(d.weight, 7);
 	assert_int_equal(d.u_thresh, 50);
 	assert_int_equal(d.l_thresh, 5);
-	assert_int_equal(d.active_conns, 3);
-	assert_int_equal(d.inact_conns, 4);
-	assert_int_equal(d.persist_conns, 1);
+	assert_int_equal(c.active_conns, 3);
+	assert_int_equal(c.inact_conns, 4);
+	assert_int_equal(c.persist_conns, 1);
 	assert_int_equal(d.tun_type, 2);
 	assert_int_equal(d.tun_flags, 2);
-	assert_int_equal(d.stats.inpkts, 1002);
+	assert_int_equal(c.stats.inpkts, 1002);
+	/* the counters are optional */
+	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET6, &d, NULL), 0);
+	assert_int_equal(d.weight, 7);
 }
 
 static void parse_dest_truncated(void **state)
@@ -535,8 +541,8 @@ static void parse_dest_truncated(void **state)
 	mnl_attr_put(nlh, IPVS_DEST_ATTR_ADDR, 4, a);
 	mnl_attr_put_u16(nlh, IPVS_DEST_ATTR_PORT, htons(80));
 	mnl_attr_nest_end(nlh, n);
-	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET6, &d), -1);
-	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET, &d), 0);
+	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET6, &d, NULL), -1);
+	assert_int_equal(ipvs_msg_dest_parse(nlh, AF_INET, &d, NULL), 0);
 	assert_int_equal(d.port, 80);
 }
 

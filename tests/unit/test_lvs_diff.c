@@ -124,8 +124,17 @@ static void noop_is_zero_ops(void **state)
 	fix_apply(f);
 	/* the kernel reports HASHED and counters; neither is a change */
 	f->kernel.entries[0].svc.flags |= FWD_SVC_F_HASHED;
-	f->kernel.entries[0].svc.stats.conns = 42;
-	f->kernel.entries[0].dests[0].active_conns = 3;
+	f->kernel.entries[0].svc.ctr = fwd_table_add_counters(
+		&f->kernel, &(struct fwd_counters){ .stats.conns = 42 });
+	f->kernel.entries[0].dests[0].ctr = fwd_table_add_counters(
+		&f->kernel, &(struct fwd_counters){ .active_conns = 3 });
+	assert_int_equal(f->kernel.entries[0].dests[0].ctr, 2);
+	assert_int_equal(
+		fwd_table_counters(&f->kernel, f->kernel.entries[0].svc.ctr)
+			->stats.conns,
+		42);
+	assert_null(fwd_table_counters(&f->kernel, 0));
+	assert_null(fwd_table_counters(&f->kernel, 3));
 	fix_diff(f, false);
 	assert_int_equal(f->n, 0);
 	assert_null(f->ops);
@@ -170,6 +179,9 @@ static void removed_rs_is_one_del(void **state)
 	fix_apply(f);
 	assert_int_equal(lvs_model_build(&f->c, NULL, true, &old_owned), 0);
 	f->vs[0].n_rss = 2; /* drop 198.51.100.3 from the configuration */
+	/* as a dump leaves it: the operation must not carry the counters */
+	f->kernel.entries[0].dests[2].ctr = fwd_table_add_counters(
+		&f->kernel, &(struct fwd_counters){ .active_conns = 1 });
 	fix_diff(f, false);
 	/* the new configuration alone does not own it any more */
 	assert_int_equal(f->n, 0);
@@ -181,6 +193,7 @@ static void removed_rs_is_one_del(void **state)
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->ops[0].kind, FWD_DEST_DEL);
 	assert_true(addr_eq(&f->ops[0].dest.addr, &f->rss[0][2].addr));
+	assert_int_equal(f->ops[0].dest.ctr, 0);
 	fwd_table_free(&old_owned);
 	fix_free(f);
 }
