@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #define CTL_MAX_REQUEST (64 * 1024)
 #define CTL_IDLE_US (30 * 1000000ull)
 #define CTL_MAX_DRAIN (1024 * 1024) /* discarded after an oversize request */
+#define CTL_TRIM_BYTES (1024 * 1024) /* see flush */
 
 struct ctl_client {
 	struct core_control *ctl;
@@ -117,6 +119,15 @@ static int flush(struct ctl_client *cl)
 			return errno == EAGAIN ? 0 : -1;
 		}
 		cl->out_off += (size_t)n;
+	}
+	/* a reply this big (the status of thousands of real servers) leaves
+	 * tens of megabytes of freed json-c objects in the heap, which
+	 * glibc keeps: hand them back once it is out */
+	if (cl->out_len >= CTL_TRIM_BYTES) {
+		free(cl->out);
+		cl->out = NULL;
+		cl->out_off = cl->out_len = 0;
+		malloc_trim(0);
 	}
 	return 0;
 }
