@@ -143,16 +143,14 @@ static int load_initial(struct core *c, struct cfg_snap *snap)
  * programmed (a start is timed until the table is complete) */
 static void seal_initial(struct core *c, struct cfg_snap *snap)
 {
-	int snapfd = cfg_snap_memfd(snap);
+	int snapfd = sup_seal_snapshot(c, snap);
 
 	if (snapfd < 0)
 		log_warn("cannot seal the configuration (%s): the checker "
 			 "process is forked with core's memory",
 			 strerror(errno));
-	sup_set_snapshot(c, snapfd);
-	if (snapfd >= 0)
+	else
 		close(snapfd);
-	cfg_snap_free(snap);
 }
 
 static int setup_signals(struct core *c)

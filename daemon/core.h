@@ -181,15 +181,18 @@ void sup_init(struct core *c);
 bool sup_wanted(const struct core *c, const struct cfg *cfg,
 		enum core_child_id id);
 
+struct cfg_snap;
+
 /**
- * sup_set_snapshot - keep the sealed snapshot of the running configuration
- * (cfg_snap_memfd) that a checker process started later parses.
+ * sup_seal_snapshot - seal the bytes c->cfg was parsed from (cfg_snap_memfd)
+ * and keep a copy for a checker process started later; without one,
+ * checkers are forked with c->cfg in core's memory.
  * @c: the core
- * @snapfd: the snapshot of c->cfg (a copy is kept; the caller keeps its
- *          own), or -1 when there is none: checkers are then forked with
- *          c->cfg in core's memory
+ * @snap: the recorded bytes; freed
+ * Returns the sealed snapshot for the caller (to close), or -1 with errno
+ * set when it cannot be made.
  */
-void sup_set_snapshot(struct core *c, int snapfd);
+int sup_seal_snapshot(struct core *c, struct cfg_snap *snap);
 
 /**
  * sup_start - start child @id with the running configuration.

@@ -362,30 +362,17 @@ struct dump_to {
 	bool counters;
 };
 
-/* the counters of an item being added: 0 (none) when @c is NULL, else
- * their index, or -ENOMEM */
-static int64_t keep_counters(struct dump_to *to, const struct fwd_counters *c)
-{
-	uint32_t ctr;
-
-	if (!c)
-		return 0;
-	ctr = fwd_table_add_counters(to->t, c);
-	return ctr ? (int64_t)ctr : -ENOMEM;
-}
-
 static int svc_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_to *to = arg;
 	struct fwd_counters c, *cp = to->counters ? &c : NULL;
 	struct fwd_svc s;
-	int64_t ctr;
 
 	if (ipvs_msg_svc_parse(nlh, &s, cp) < 0)
 		return 0; /* not a service we can name: skip */
-	if ((ctr = keep_counters(to, cp)) < 0)
-		return (int)ctr;
-	s.ctr = (uint32_t)ctr;
+	/* the parse left s.ctr 0: no counters */
+	if (cp && !(s.ctr = fwd_table_add_counters(to->t, cp)))
+		return -ENOMEM;
 	return fwd_table_add(to->t, &s) ? 0 : -ENOMEM;
 }
 
@@ -395,13 +382,11 @@ static int dest_cb(const struct nlmsghdr *nlh, void *arg)
 	struct fwd_entry *e = &to->t->entries[to->i];
 	struct fwd_counters c, *cp = to->counters ? &c : NULL;
 	struct fwd_dest d;
-	int64_t ctr;
 
 	if (ipvs_msg_dest_parse(nlh, e->svc.af, &d, cp) < 0)
 		return 0;
-	if ((ctr = keep_counters(to, cp)) < 0)
-		return (int)ctr;
-	d.ctr = (uint32_t)ctr;
+	if (cp && !(d.ctr = fwd_table_add_counters(to->t, cp)))
+		return -ENOMEM;
 	return fwd_entry_add_dest(e, &d) < 0 ? -ENOMEM : 0;
 }
 

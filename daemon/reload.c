@@ -161,13 +161,11 @@ int reload_run(struct core *c)
 	if (c->lvs && lvs_set_config(c->lvs, c->cfg) < 0)
 		log_warn("forwarding table: some operations failed; retrying");
 	/* the children's copy after the table, which a reload is timed by */
-	snapfd = cfg_snap_memfd(&snap);
+	snapfd = sup_seal_snapshot(c, &snap);
 	if (snapfd < 0)
 		log_warn("reload: cannot seal the configuration for the "
 			 "children (%s): they re-read %s",
 			 strerror(errno), c->opts.config);
-	cfg_snap_free(&snap);
-	sup_set_snapshot(c, snapfd); /* for a checker started later */
 	for (i = 0; i < CORE_N_CHILDREN; i++)
 		tell_child(c, (enum core_child_id)i,
 			   sup_wanted(c, c->cfg, (enum core_child_id)i),

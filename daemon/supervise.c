@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cfg_snap.h"
 #include "checker/checker.h"
 #include "core.h"
 #include "log.h"
@@ -56,9 +57,9 @@ void sup_init(struct core *c)
 	c->snapfd = -1;
 }
 
-void sup_set_snapshot(struct core *c, int snapfd)
+int sup_seal_snapshot(struct core *c, struct cfg_snap *snap)
 {
-	int fd = -1;
+	int snapfd = cfg_snap_memfd(snap), err = errno, fd = -1;
 
 	if (snapfd >= 0) {
 		fd = fcntl(snapfd, F_DUPFD_CLOEXEC, 0);
@@ -71,6 +72,9 @@ void sup_set_snapshot(struct core *c, int snapfd)
 	if (c->snapfd >= 0)
 		close(c->snapfd);
 	c->snapfd = fd;
+	cfg_snap_free(snap);
+	errno = err;
+	return snapfd;
 }
 
 bool sup_wanted(const struct core *c, const struct cfg *cfg,

@@ -54,7 +54,6 @@ struct cfg_lex {
 	 * hold several lines (a multi-line value), ln_pos is the next one */
 	char *ln;
 	size_t ln_len, ln_pos;
-	bool ln_multi; /* joined or expanded: it may hold several lines */
 	const char *exp_file;
 	int exp_line;
 	struct lex_buf words; /* NUL-separated words of the current line */
@@ -413,7 +412,7 @@ static const bool word_stop[256] = {
 };
 
 /* Split one line into words: comments, quotes and braces. */
-static int split(struct cfg_lex *lx, const char *s, size_t len, size_t *ntok)
+static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 {
 	const char *p = s;
 	char *w;
@@ -422,7 +421,7 @@ static int split(struct cfg_lex *lx, const char *s, size_t len, size_t *ntok)
 	 * plus its NUL: room for all words at once, written directly (a
 	 * buf_add per byte was most of the parse of a big configuration) */
 	lx->words.len = 0;
-	buf_reserve(&lx->words, 2 * len + 1);
+	buf_reserve(&lx->words, 2 * strlen(s) + 1);
 	w = lx->words.s;
 	*ntok = 0;
 	for (;;) {
@@ -487,10 +486,8 @@ static const char *skip_blank(const char *s)
  * expands to several lines. A line that continues nothing is ended in
  * place in the file buffer (ours; the snapshot holds its own copy) and
  * returned as it is; a joined one is built in lx->raw. NULL at the end.
- * @len receives the length and @joined whether lines were joined.
  */
-static char *read_raw(struct cfg_lex *lx, struct lex_file *f, size_t *len,
-		      bool *joined)
+static char *read_raw(struct cfg_lex *lx, struct lex_file *f)
 {
 	char *first = f->buf + f->pos;
 	bool def;
@@ -522,13 +519,9 @@ static char *read_raw(struct cfg_lex *lx, struct lex_file *f, size_t *len,
 		}
 		if (s == first) {
 			s[n] = '\0';
-			*len = n;
-			*joined = false;
 			return s;
 		}
 		buf_add(&lx->raw, s, n);
-		*len = lx->raw.len;
-		*joined = true;
 		return lx->raw.s;
 	}
 }
@@ -556,9 +549,7 @@ static const char *conditional(struct cfg_lex *lx, const char *s)
 static bool next_expanded(struct cfg_lex *lx)
 {
 	struct lex_file *f;
-	char *s, *end;
-	size_t len;
-	bool multi;
+	char *s;
 
 	for (;;) {
 		if (!lx->n_stack)
@@ -569,7 +560,7 @@ static bool next_expanded(struct cfg_lex *lx)
 			lx->n_stack--;
 			continue;
 		}
-		s = read_raw(lx, f, &len, &multi);
+		s = read_raw(lx, f);
 		if (!s) {
 			free(f->buf);
 			lx->n_stack--;
@@ -577,7 +568,6 @@ static bool next_expanded(struct cfg_lex *lx)
 		}
 		lx->x->loc.file = f->name;
 		lx->x->loc.line = lx->raw_line;
-		end = s + len;
 		s = (char *)skip_blank(s);
 		s = (char *)conditional(lx, s);
 		if (!s)
@@ -585,20 +575,15 @@ static bool next_expanded(struct cfg_lex *lx)
 		s = (char *)skip_blank(s);
 		if (*s == '$' && try_define(lx, s))
 			continue;
-		/* lengths are carried along: every scan of a line shows in
-		 * the load time of a configuration of thousands of lines */
-		if (memchr(s, '$', (size_t)(end - s))) {
+		if (strchr(s, '$')) {
 			lx->exp.len = 0;
 			buf_add(&lx->exp, "", 0);
 			if (expand(lx, s, 0) < 0)
 				continue;
 			s = lx->exp.s;
-			end = s + lx->exp.len;
-			multi = true;
 		}
 		lx->ln = s;
-		lx->ln_len = (size_t)(end - s);
-		lx->ln_multi = multi;
+		lx->ln_len = strlen(s);
 		lx->ln_pos = 0;
 		lx->exp_file = f->name;
 		lx->exp_line = lx->raw_line;
@@ -609,8 +594,8 @@ static bool next_expanded(struct cfg_lex *lx)
 int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 {
 	for (;;) {
-		size_t ntok, i, len;
-		char *line, *nl = NULL;
+		size_t ntok, i;
+		char *line, *nl;
 
 		if (!lx->ln || lx->ln_pos > lx->ln_len) {
 			if (!next_expanded(lx)) {
@@ -619,19 +604,16 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 			}
 		}
 		line = lx->ln + lx->ln_pos;
-		len = lx->ln_len - lx->ln_pos;
-		if (lx->ln_multi)
-			nl = memchr(line, '\n', len);
+		nl = memchr(line, '\n', lx->ln_len - lx->ln_pos);
 		if (nl) {
 			*nl = '\0';
-			len = (size_t)(nl - line);
 			lx->ln_pos = (size_t)(nl - lx->ln) + 1;
 		} else {
 			lx->ln_pos = lx->ln_len + 1;
 		}
 		lx->x->loc.file = lx->exp_file;
 		lx->x->loc.line = lx->exp_line;
-		if (split(lx, line, len, &ntok) < 0 || !ntok)
+		if (split(lx, line, &ntok) < 0 || !ntok)
 			continue;
 		for (i = 0; i < ntok; i++)
 			lx->tok[i] = lx->words.s + (uintptr_t)lx->tok[i];
