@@ -82,27 +82,44 @@ static void client_touch(struct ctl_client *cl)
 	cl->idle = ev_timer_add(l, ev_now_us() + CTL_IDLE_US, client_idle, cl);
 }
 
-/* queue_reply - append one reply line; false on allocation failure. */
-static bool queue_reply(struct ctl_client *cl, struct json_object *o)
+/* queue_reply - append the reply @s of @n bytes (NUL-terminated, freed
+ * here) and its newline; false when @s is NULL or memory ran out. */
+static bool queue_reply(struct ctl_client *cl, char *s, size_t n)
 {
-	const char *s =
-		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	size_t n = strlen(s);
 	char *p;
 
-	if (cl->out_off == cl->out_len)
-		cl->out_off = cl->out_len = 0;
+	if (!s)
+		return false;
+	if (cl->out_off == cl->out_len) {
+		/* nothing pending: the reply becomes the buffer (a status of
+		 * megabytes is not copied), its NUL the newline */
+		free(cl->out);
+		s[n] = '\n';
+		cl->out = s;
+		cl->out_off = 0;
+		cl->out_len = n + 1;
+		return true;
+	}
 	p = realloc(cl->out, cl->out_len + n + 1);
 	if (!p) {
-		json_object_put(o);
+		free(s);
 		return false;
 	}
 	memcpy(p + cl->out_len, s, n);
 	p[cl->out_len + n] = '\n';
 	cl->out = p;
 	cl->out_len += n + 1;
-	json_object_put(o);
+	free(s);
 	return true;
+}
+
+/* queue_error - queue an error reply (see control_error). */
+static bool queue_error(struct ctl_client *cl, const char *why)
+{
+	size_t n = 0;
+	char *s = control_reply_text(control_error("%s", why), &n);
+
+	return queue_reply(cl, s, n);
 }
 
 /* flush - write what is pending; -1 when the client is gone. */
@@ -135,18 +152,22 @@ static int flush(struct ctl_client *cl)
 /* handle_line - answer one request of @len bytes at @s (NUL written). */
 static void handle_line(struct ctl_client *cl, char *s, size_t len)
 {
-	struct json_object *r;
+	bool ok;
 
 	s[len] = '\0';
 	if (len && s[len - 1] == '\r')
 		s[--len] = '\0';
-	if (memchr(s, '\0', len))
-		r = control_error("malformed request: NUL byte");
-	else if (len == 0)
+	if (memchr(s, '\0', len)) {
+		ok = queue_error(cl, "malformed request: NUL byte");
+	} else if (len == 0) {
 		return;
-	else
-		r = control_handle_request(cl->ctl->c, s);
-	if (!queue_reply(cl, r))
+	} else {
+		size_t n = 0;
+		char *r = control_handle_request(cl->ctl->c, s, &n);
+
+		ok = queue_reply(cl, r, n);
+	}
+	if (!ok)
 		cl->closing = true;
 }
 
@@ -177,9 +198,12 @@ static int pump(struct ctl_client *cl)
 			continue;
 		}
 		if (cl->in_len >= CTL_MAX_REQUEST) {
-			queue_reply(cl, control_error("request larger than %d "
-						      "bytes",
-						      CTL_MAX_REQUEST));
+			char why[64];
+
+			snprintf(why, sizeof(why),
+				 "request larger than %d bytes",
+				 CTL_MAX_REQUEST);
+			queue_error(cl, why);
 			/* closing with unread input would reset the connection
 			 * and lose the reply: discard the rest until EOF */
 			cl->closing = cl->draining = true;
@@ -307,7 +331,7 @@ static void on_accept(struct ev_loop *l, int lfd, uint32_t events, void *arg)
 		client_touch(cl);
 		if (!peer_allowed(fd, why, sizeof(why))) {
 			log_warn("control: %s", why);
-			queue_reply(cl, control_error("%s", why));
+			queue_error(cl, why);
 			cl->closing = cl->draining = true;
 			pump(cl);
 		}

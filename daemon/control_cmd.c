@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -67,7 +68,34 @@ static struct json_object *do_stepdown(struct core *c, struct json_object *req)
 	return o;
 }
 
-struct json_object *control_handle_request(struct core *c, const char *line)
+char *control_reply_text(struct json_object *o, size_t *len)
+{
+	char *s;
+
+	if (!o)
+		return NULL;
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	if (s)
+		*len = strlen(s);
+	return s;
+}
+
+/* status_text - {"ok":true,"status":{...}}, written as text: the status of
+ * thousands of real servers is megabytes */
+static char *status_text(struct core *c, size_t *len)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_bool(&w, "ok", true);
+	status_write(&w, "status", c);
+	jw_obj_close(&w);
+	return jw_finish(&w, len);
+}
+
+char *control_handle_request(struct core *c, const char *line, size_t *len)
 {
 	enum json_tokener_error jerr = json_tokener_success;
 	struct json_object *req, *cmd, *reply;
@@ -75,20 +103,23 @@ struct json_object *control_handle_request(struct core *c, const char *line)
 
 	req = json_tokener_parse_verbose(line, &jerr);
 	if (!req)
-		return control_error("malformed request: %s",
-				     json_tokener_error_desc(jerr));
+		return control_reply_text(
+			control_error("malformed request: %s",
+				      json_tokener_error_desc(jerr)),
+			len);
 	if (!json_object_is_type(req, json_type_object) ||
 	    !json_object_object_get_ex(req, "cmd", &cmd) ||
 	    !json_object_is_type(cmd, json_type_string)) {
 		json_object_put(req);
-		return control_error("malformed request: expected "
-				     "{\"cmd\":\"status|reload|stepdown\"}");
+		return control_reply_text(
+			control_error("malformed request: expected "
+				      "{\"cmd\":\"status|reload|stepdown\"}"),
+			len);
 	}
 	name = json_object_get_string(cmd);
 	if (!strcmp(name, "status")) {
-		reply = json_object_new_object();
-		json_object_object_add(reply, "ok", json_object_new_boolean(1));
-		json_object_object_add(reply, "status", status_json(c));
+		json_object_put(req);
+		return status_text(c, len);
 	} else if (!strcmp(name, "reload")) {
 		reply = do_reload(c);
 	} else if (!strcmp(name, "stepdown")) {
@@ -100,5 +131,5 @@ struct json_object *control_handle_request(struct core *c, const char *line)
 			name);
 	}
 	json_object_put(req);
-	return reply;
+	return control_reply_text(reply, len);
 }

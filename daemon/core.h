@@ -16,6 +16,7 @@
 #include "evloop.h"
 #include "health.h"
 #include "ipc.h"
+#include "jw.h"
 
 struct script_child;
 
@@ -299,9 +300,12 @@ void reload_result_free(struct core_reload_result *r);
 /* ---- status.c --------------------------------------------------------- */
 
 /**
- * status_json - the whole daemon's status (caller owns the object).
+ * status_write - the whole daemon's status as one object.
+ * @w: the writer
+ * @key: member name, or NULL
+ * @c: core
  */
-struct json_object *status_json(struct core *c);
+void status_write(struct jw *w, const char *key, struct core *c);
 
 /**
  * status_reload_json - the result of a reload as JSON (caller owns it).
@@ -332,12 +336,22 @@ struct json_object *control_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /**
+ * control_reply_text - the text of a reply object.
+ * @o: the reply (consumed; NULL for an allocation failure)
+ * @len: receives the text's length
+ * Returns the NUL-terminated text (caller frees), or NULL.
+ */
+char *control_reply_text(struct json_object *o, size_t *len);
+
+/**
  * control_handle_request - answer one request line (control_cmd.c; pure
  * apart from the actions it triggers on @c).
  * @c: core
  * @line: the request, NUL-terminated, without the newline
- * Returns the reply object (caller owns it).
+ * @len: receives the reply's length
+ * Returns the reply's JSON text, NUL-terminated, without a newline (caller
+ * frees), or NULL when memory ran out.
  */
-struct json_object *control_handle_request(struct core *c, const char *line);
+char *control_handle_request(struct core *c, const char *line, size_t *len);
 
 #endif

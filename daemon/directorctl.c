@@ -97,7 +97,9 @@ static int ask(struct json_object *req, struct json_object **reply)
 		ssize_t n;
 
 		if (cap - len < 65536) {
-			char *b = realloc(buf, cap + 262144);
+			/* doubling: a status of 10,000 real servers is 5 MB */
+			size_t ncap = cap ? 2 * cap : 262144;
+			char *b = realloc(buf, ncap);
 
 			if (!b) {
 				fprintf(stderr, "directorctl: out of memory\n");
@@ -106,7 +108,7 @@ static int ask(struct json_object *req, struct json_object **reply)
 				return EXIT_REFUSED;
 			}
 			buf = b;
-			cap += 262144;
+			cap = ncap;
 		}
 		if (poll(&p, 1, CTL_REPLY_TIMEOUT_MS) == 0) {
 			free(buf);

@@ -9,9 +9,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <json-c/json.h>
 
 #include "cfg.h"
+#include "jw.h"
 #include "evloop.h"
 
 struct lvs;
@@ -81,10 +81,15 @@ void lvs_sync_state(struct lvs *l, const char *instance, bool master);
 const struct lvs_ops *lvs_last_ops(const struct lvs *l);
 
 /**
- * lvs_status - the virtual servers, their real servers, health, weights and
- * kernel counters as JSON (caller owns the object).
+ * lvs_status_write - the virtual servers, their real servers, health,
+ * weights and kernel counters, read from the kernel now, as one object.
+ * @w: the writer
+ * @key: member name, or NULL
+ * @l: the forwarding table
+ * Returns 0, or -1 when the kernel's table cannot be read (logged; nothing
+ * written).
  */
-struct json_object *lvs_status(struct lvs *l);
+int lvs_status_write(struct jw *w, const char *key, struct lvs *l);
 
 /**
  * lvs_close - remove the entries directord owns (unless @keep) and free.

@@ -46,6 +46,17 @@ struct lvs {
 };
 
 /**
+ * lvs_status_emit - write the status object of lvs_status_write from a
+ * table already read (pure: no kernel access).
+ * @w: the writer
+ * @key: member name, or NULL
+ * @l: the forwarding table's state
+ * @kern: the kernel's table, dumped with counters
+ */
+void lvs_status_emit(struct jw *w, const char *key, const struct lvs *l,
+		     const struct fwd_table *kern);
+
+/**
  * lvs_apply_ops - apply @ops through the backend, log each failure with the
  * object and errno, add the results to l->total and to @c.
  * Returns 0, or -1 when at least one operation failed.

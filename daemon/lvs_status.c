@@ -37,37 +37,31 @@ const char *lvs_vs_name(const struct cfg *c, size_t vs, char *buf, size_t len)
 	return buf;
 }
 
-static void add_u64(struct json_object *o, const char *k, uint64_t v)
+static void ops_write(struct jw *w, const char *key, const struct lvs_ops *c)
 {
-	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+	jw_obj_open(w, key);
+	jw_u64(w, "svc_new", c->svc_new);
+	jw_u64(w, "svc_set", c->svc_set);
+	jw_u64(w, "svc_del", c->svc_del);
+	jw_u64(w, "dest_new", c->dest_new);
+	jw_u64(w, "dest_set", c->dest_set);
+	jw_u64(w, "dest_del", c->dest_del);
+	jw_u64(w, "errors", c->errors);
+	jw_obj_close(w);
 }
 
-static struct json_object *ops_json(const struct lvs_ops *c)
+static void stats_write(struct jw *w, const struct fwd_stats *s)
 {
-	struct json_object *o = json_object_new_object();
-
-	add_u64(o, "svc_new", c->svc_new);
-	add_u64(o, "svc_set", c->svc_set);
-	add_u64(o, "svc_del", c->svc_del);
-	add_u64(o, "dest_new", c->dest_new);
-	add_u64(o, "dest_set", c->dest_set);
-	add_u64(o, "dest_del", c->dest_del);
-	add_u64(o, "errors", c->errors);
-	return o;
-}
-
-static void stats_json(struct json_object *o, const struct fwd_stats *s)
-{
-	add_u64(o, "conns", s->conns);
-	add_u64(o, "inpkts", s->inpkts);
-	add_u64(o, "outpkts", s->outpkts);
-	add_u64(o, "inbytes", s->inbytes);
-	add_u64(o, "outbytes", s->outbytes);
-	add_u64(o, "cps", s->cps);
-	add_u64(o, "inpps", s->inpps);
-	add_u64(o, "outpps", s->outpps);
-	add_u64(o, "inbps", s->inbps);
-	add_u64(o, "outbps", s->outbps);
+	jw_u64(w, "conns", s->conns);
+	jw_u64(w, "inpkts", s->inpkts);
+	jw_u64(w, "outpkts", s->outpkts);
+	jw_u64(w, "inbytes", s->inbytes);
+	jw_u64(w, "outbytes", s->outbytes);
+	jw_u64(w, "cps", s->cps);
+	jw_u64(w, "inpps", s->inpps);
+	jw_u64(w, "outpps", s->outpps);
+	jw_u64(w, "inbps", s->inbps);
+	jw_u64(w, "outbps", s->outbps);
 }
 
 static void stats_add(struct fwd_stats *a, const struct fwd_stats *b)
@@ -84,35 +78,34 @@ static void stats_add(struct fwd_stats *a, const struct fwd_stats *b)
 	a->outbps += b->outbps;
 }
 
-/* one destination (real or sorry server) summed over the VS's services */
-static struct json_object *dest_json(const struct fwd_table *svcs,
-				     const struct fwd_table *kern,
-				     const struct addr *a, uint16_t port,
-				     const struct cfg_fwd_method *fwd)
+/* one destination (real or sorry server) summed over the VS's services;
+ * leaves its object open for the caller's members */
+static void dest_write(struct jw *w, const char *key,
+		       const struct fwd_table *svcs,
+		       const struct fwd_table *kern, const struct addr *a,
+		       uint16_t port, const struct cfg_fwd_method *fwd)
 {
-	struct json_object *o = json_object_new_object();
 	struct fwd_stats st = { 0 };
 	uint64_t act = 0, inact = 0, pers = 0;
 	char buf[ADDR_STRLEN];
 	int64_t weight = -1;
 
-	json_object_object_add(o, "address",
-			       json_object_new_string(addr_fmt(a, buf)));
-	json_object_object_add(o, "port", json_object_new_int(port));
-	json_object_object_add(
-		o, "method",
-		json_object_new_string(fwd->method == CFG_FWD_DR  ? "DR" :
-				       fwd->method == CFG_FWD_TUN ? "TUN" :
-								    "NAT"));
+	jw_obj_open(w, key);
+	jw_str(w, "address", addr_fmt(a, buf));
+	jw_u64(w, "port", port);
+	jw_str(w, "method",
+	       fwd->method == CFG_FWD_DR  ? "DR" :
+	       fwd->method == CFG_FWD_TUN ? "TUN" :
+					    "NAT");
 	for (size_t i = 0; i < svcs->n; i++) {
-		struct fwd_dest key = { .addr = *a };
+		struct fwd_dest want = { .addr = *a };
 		const struct fwd_dest *d;
 		const struct fwd_counters *c;
 
-		key.port =
+		want.port =
 			lvs_model_dest_port(&svcs->entries[i].svc, port, fwd);
 		d = fwd_entry_find_dest(
-			fwd_table_find(kern, &svcs->entries[i].svc), &key);
+			fwd_table_find(kern, &svcs->entries[i].svc), &want);
 		if (!d)
 			continue;
 		if (weight < 0)
@@ -125,135 +118,115 @@ static struct json_object *dest_json(const struct fwd_table *svcs,
 		pers += c->persist_conns;
 		stats_add(&st, &c->stats);
 	}
-	json_object_object_add(o, "current_weight",
-			       weight < 0 ? NULL :
-					    json_object_new_int64(weight));
-	add_u64(o, "active_conns", act);
-	add_u64(o, "inactive_conns", inact);
-	add_u64(o, "persist_conns", pers);
-	stats_json(o, &st);
-	return o;
+	if (weight < 0)
+		jw_null(w, "current_weight");
+	else
+		jw_int(w, "current_weight", weight);
+	jw_u64(w, "active_conns", act);
+	jw_u64(w, "inactive_conns", inact);
+	jw_u64(w, "persist_conns", pers);
+	stats_write(w, &st);
 }
 
-static struct json_object *vs_json(struct lvs *l, size_t v,
-				   const struct fwd_table *kern)
+static void vs_write(struct jw *w, const struct lvs *l, size_t v,
+		     const struct fwd_table *kern)
 {
 	const struct cfg_vs *vs = &l->cfg->vss[v];
 	const struct lvs_vs_state *st = &l->st[v];
-	struct json_object *o = json_object_new_object();
-	struct json_object *sa = json_object_new_array();
-	struct json_object *ra = json_object_new_array();
 	struct fwd_table svcs = { 0 };
 	char buf[128];
 
-	json_object_object_add(o, "name",
-			       json_object_new_string(lvs_vs_name(
-				       l->cfg, v, buf, sizeof(buf))));
+	jw_obj_open(w, NULL);
+	jw_str(w, "name", lvs_vs_name(l->cfg, v, buf, sizeof(buf)));
 	if (vs->loc.file) {
-		json_object_object_add(o, "file",
-				       json_object_new_string(vs->loc.file));
-		json_object_object_add(o, "line",
-				       json_object_new_int(vs->loc.line));
+		jw_str(w, "file", vs->loc.file);
+		jw_int(w, "line", vs->loc.line);
 	}
-	json_object_object_add(o, "scheduler",
-			       json_object_new_string(vs->sched));
-	add_u64(o, "quorum", lvs_model_quorum_of(vs));
-	json_object_object_add(o, "quorum_up",
-			       json_object_new_boolean(st->quorum_up));
+	jw_str(w, "scheduler", vs->sched);
+	jw_u64(w, "quorum", lvs_model_quorum_of(vs));
+	jw_bool(w, "quorum_up", st->quorum_up);
 	if (lvs_model_vs(l->cfg, v, NULL, true, &svcs) == 0)
 		lvs_model_dedup(&svcs);
+	jw_arr_open(w, "services");
 	for (size_t i = 0; i < svcs.n; i++) {
 		const struct fwd_entry *k =
 			fwd_table_find(kern, &svcs.entries[i].svc);
-		struct json_object *so = json_object_new_object();
 
-		json_object_object_add(
-			so, "service",
-			json_object_new_string(fwd_svc_fmt(&svcs.entries[i].svc,
-							   buf, sizeof(buf))));
-		json_object_object_add(so, "installed",
-				       json_object_new_boolean(k != NULL));
+		jw_obj_open(w, NULL);
+		jw_str(w, "service",
+		       fwd_svc_fmt(&svcs.entries[i].svc, buf, sizeof(buf)));
+		jw_bool(w, "installed", k != NULL);
 		if (k) {
 			const struct fwd_counters *c =
 				fwd_table_counters(kern, k->svc.ctr);
 			struct fwd_stats none = { 0 };
 
-			stats_json(so, c ? &c->stats : &none);
+			stats_write(w, c ? &c->stats : &none);
 		}
-		json_object_array_add(sa, so);
+		jw_obj_close(w);
 	}
+	jw_arr_close(w);
+	jw_arr_open(w, "real_servers");
 	for (size_t r = 0; r < vs->n_rss; r++) {
 		const struct cfg_rs *rs = &vs->rss[r];
-		struct json_object *ro =
-			dest_json(&svcs, kern, &rs->addr, rs->port, &rs->fwd);
 
-		json_object_object_add(ro, "weight",
-				       json_object_new_int(rs->weight));
+		dest_write(w, NULL, &svcs, kern, &rs->addr, rs->port, &rs->fwd);
+		jw_int(w, "weight", rs->weight);
 		if (st->rs[r].weight >= 0)
-			json_object_object_add(
-				ro, "dynamic_weight",
-				json_object_new_int(st->rs[r].weight));
-		json_object_object_add(
-			ro, "health",
-			json_object_new_string(st->rs[r].up ? "up" : "down"));
-		json_object_array_add(ra, ro);
+			jw_int(w, "dynamic_weight", st->rs[r].weight);
+		jw_str(w, "health", st->rs[r].up ? "up" : "down");
+		jw_obj_close(w);
 	}
-	json_object_object_add(o, "services", sa);
-	json_object_object_add(o, "real_servers", ra);
+	jw_arr_close(w);
 	if (vs->has_sorry) {
-		struct json_object *so = dest_json(
-			&svcs, kern, &vs->sorry_addr, vs->sorry_port,
-			vs->sorry_has_fwd ? &vs->sorry_fwd : &vs->fwd);
-
-		json_object_object_add(so, "in_use",
-				       json_object_new_boolean(!st->quorum_up));
-		json_object_object_add(o, "sorry_server", so);
+		dest_write(w, "sorry_server", &svcs, kern, &vs->sorry_addr,
+			   vs->sorry_port,
+			   vs->sorry_has_fwd ? &vs->sorry_fwd : &vs->fwd);
+		jw_bool(w, "in_use", !st->quorum_up);
+		jw_obj_close(w);
 	}
 	fwd_table_free(&svcs);
-	return o;
+	jw_obj_close(w);
 }
 
-struct json_object *lvs_status(struct lvs *l)
+void lvs_status_emit(struct jw *w, const char *key, const struct lvs *l,
+		     const struct fwd_table *kern)
 {
-	struct json_object *o, *a;
+	jw_obj_open(w, key);
+	jw_bool(w, "enabled", true);
+	jw_str(w, "backend", l->be->name);
+	ops_write(w, "last_ops", &l->last);
+	ops_write(w, "total_ops", &l->total);
+	jw_bool(w, "retry_pending", l->pending);
+	jw_u64(w, "kernel_services", kern->n);
+	if (l->sync.conf.set) {
+		jw_obj_open(w, "sync_daemon");
+		jw_str(w, "interface", l->sync.conf.ifname);
+		jw_str(w, "instance", l->sync.conf.instance);
+		jw_str(w, "state",
+		       l->sync.running & FWD_SYNC_MASTER ? "master" :
+		       l->sync.running & FWD_SYNC_BACKUP ? "backup" :
+							   "stopped");
+		jw_obj_close(w);
+	}
+	jw_arr_open(w, "virtual_servers");
+	for (size_t v = 0; l->cfg && v < l->cfg->n_vss; v++)
+		vs_write(w, l, v, kern);
+	jw_arr_close(w);
+	jw_obj_close(w);
+}
+
+int lvs_status_write(struct jw *w, const char *key, struct lvs *l)
+{
 	struct fwd_table kern;
 	int err;
 
 	err = l->be->dump(l->h, &kern, true);
 	if (err) {
 		log_err("IPVS: reading the table: %s", strerror(-err));
-		return NULL;
+		return -1;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "enabled", json_object_new_boolean(1));
-	json_object_object_add(o, "backend",
-			       json_object_new_string(l->be->name));
-	json_object_object_add(o, "last_ops", ops_json(&l->last));
-	json_object_object_add(o, "total_ops", ops_json(&l->total));
-	json_object_object_add(o, "retry_pending",
-			       json_object_new_boolean(l->pending));
-	add_u64(o, "kernel_services", kern.n);
-	if (l->sync.conf.set) {
-		struct json_object *s = json_object_new_object();
-
-		json_object_object_add(
-			s, "interface",
-			json_object_new_string(l->sync.conf.ifname));
-		json_object_object_add(
-			s, "instance",
-			json_object_new_string(l->sync.conf.instance));
-		json_object_object_add(
-			s, "state",
-			json_object_new_string(
-				l->sync.running & FWD_SYNC_MASTER ? "master" :
-				l->sync.running & FWD_SYNC_BACKUP ? "backup" :
-								    "stopped"));
-		json_object_object_add(o, "sync_daemon", s);
-	}
-	a = json_object_new_array();
-	for (size_t v = 0; l->cfg && v < l->cfg->n_vss; v++)
-		json_object_array_add(a, vs_json(l, v, &kern));
-	json_object_object_add(o, "virtual_servers", a);
+	lvs_status_emit(w, key, l, &kern);
 	fwd_table_free(&kern);
-	return o;
+	return 0;
 }

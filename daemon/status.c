@@ -46,113 +46,101 @@ struct json_object *status_reload_json(const struct core *c)
 	return o;
 }
 
-static struct json_object *child_json(const struct core_child *ch)
+static void child_write(struct jw *w, const struct core_child *ch)
 {
-	struct json_object *o = json_object_new_object();
 	bool running = ch->pid > 0;
 
-	json_object_object_add(o, "name", json_object_new_string(ch->name));
-	json_object_object_add(o, "pid",
-			       running ? json_object_new_int(ch->pid) : NULL);
-	json_object_object_add(o, "running", json_object_new_boolean(running));
-	json_object_object_add(
-		o, "uptime",
-		running ? json_object_new_int64(secs_since(ch->started_us)) :
-			  NULL);
-	json_object_object_add(o, "restarts",
-			       json_object_new_int64(ch->restarts));
-	json_object_object_add(o, "last_exit",
-			       ch->last_exit[0] ?
-				       json_object_new_string(ch->last_exit) :
-				       NULL);
-	json_object_object_add(o, "generation",
-			       json_object_new_int64(ch->ready_generation));
+	jw_obj_open(w, NULL);
+	jw_str(w, "name", ch->name);
+	if (running)
+		jw_int(w, "pid", ch->pid);
+	else
+		jw_null(w, "pid");
+	jw_bool(w, "running", running);
+	if (running)
+		jw_int(w, "uptime", secs_since(ch->started_us));
+	else
+		jw_null(w, "uptime");
+	jw_int(w, "restarts", ch->restarts);
+	jw_str(w, "last_exit", ch->last_exit[0] ? ch->last_exit : NULL);
+	jw_int(w, "generation", (int64_t)ch->ready_generation);
 	if (!ch->ready_ok && ch->ready_error[0])
-		json_object_object_add(o, "error",
-				       json_object_new_string(ch->ready_error));
+		jw_str(w, "error", ch->ready_error);
 	if (ch->restart_timer) {
 		uint64_t now = ev_now_us();
 
-		json_object_object_add(
-			o, "restart_in",
-			json_object_new_int64(
-				ch->restart_at_us > now ?
-					(int64_t)((ch->restart_at_us - now) /
-						  1000000u) :
-					0));
+		jw_int(w, "restart_in",
+		       ch->restart_at_us > now ?
+			       (int64_t)((ch->restart_at_us - now) / 1000000u) :
+			       0);
 	}
-	return o;
+	jw_obj_close(w);
 }
 
-static struct json_object *processes_json(const struct core *c)
+static void processes_write(struct jw *w, const struct core *c)
 {
-	struct json_object *a = json_object_new_array();
-	struct json_object *o = json_object_new_object();
 	int i;
 
-	json_object_object_add(o, "name", json_object_new_string("core"));
-	json_object_object_add(o, "pid", json_object_new_int(c->pid));
-	json_object_object_add(o, "running", json_object_new_boolean(1));
-	json_object_object_add(o, "uptime",
-			       json_object_new_int64(secs_since(c->start_us)));
-	json_object_object_add(o, "restarts", json_object_new_int(0));
-	json_object_object_add(o, "last_exit", NULL);
-	json_object_object_add(o, "generation",
-			       json_object_new_int64(c->generation));
-	json_object_array_add(a, o);
+	jw_arr_open(w, "processes");
+	jw_obj_open(w, NULL);
+	jw_str(w, "name", "core");
+	jw_int(w, "pid", c->pid);
+	jw_bool(w, "running", true);
+	jw_int(w, "uptime", secs_since(c->start_us));
+	jw_int(w, "restarts", 0);
+	jw_null(w, "last_exit");
+	jw_int(w, "generation", (int64_t)c->generation);
+	jw_obj_close(w);
 	for (i = 0; i < CORE_N_CHILDREN; i++) {
 		const struct core_child *ch = &c->child[i];
 
 		if (ch->wanted || ch->pid > 0 || ch->restarts ||
 		    ch->last_exit[0])
-			json_object_array_add(a, child_json(ch));
+			child_write(w, ch);
 	}
-	return a;
+	jw_arr_close(w);
 }
 
-static struct json_object *lvs_json(struct core *c)
+static void lvs_write(struct jw *w, struct core *c)
 {
-	struct json_object *o;
-
-	if (c->lvs) {
-		o = lvs_status(c->lvs);
-		if (o)
-			return o;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "enabled", json_object_new_boolean(0));
-	json_object_object_add(
-		o, "reason",
-		json_object_new_string(c->lvs ? "status unavailable" :
-						c->lvs_reason));
-	return o;
+	if (c->lvs && lvs_status_write(w, "lvs", c->lvs) == 0)
+		return;
+	jw_obj_open(w, "lvs");
+	jw_bool(w, "enabled", false);
+	jw_str(w, "reason", c->lvs ? "status unavailable" : c->lvs_reason);
+	jw_obj_close(w);
 }
 
-struct json_object *status_json(struct core *c)
+/* child_status - a child's latest STATUS_JSON as text, or NULL */
+static const char *child_status(const struct core *c, enum core_child_id id)
 {
-	struct json_object *s = json_object_new_object();
-	struct json_object *d = json_object_new_object();
-	struct json_object *cf = json_object_new_object();
+	struct json_object *o = c->child[id].status;
 
-	json_object_object_add(d, "pid", json_object_new_int(c->pid));
-	json_object_object_add(d, "uptime",
-			       json_object_new_int64(secs_since(c->start_us)));
-	json_object_object_add(d, "version",
-			       json_object_new_string(PACKAGE_VERSION));
-	json_object_object_add(d, "control",
-			       json_object_new_string(c->opts.control));
-	json_object_object_add(cf, "path",
-			       json_object_new_string(c->opts.config));
-	json_object_object_add(cf, "generation",
-			       json_object_new_int64(c->generation));
-	json_object_object_add(cf, "last_reload", last_reload_json(c));
-	json_object_object_add(d, "config", cf);
-	json_object_object_add(s, "daemon", d);
-	json_object_object_add(s, "processes", processes_json(c));
-	json_object_object_add(s, "vrrp",
-			       json_object_get(c->child[CORE_VRRP].status));
-	json_object_object_add(s, "checker",
-			       json_object_get(c->child[CORE_CHECKER].status));
-	json_object_object_add(s, "lvs", lvs_json(c));
-	return s;
+	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
+		   NULL;
+}
+
+void status_write(struct jw *w, const char *key, struct core *c)
+{
+	struct json_object *lr = last_reload_json(c);
+
+	jw_obj_open(w, key);
+	jw_obj_open(w, "daemon");
+	jw_int(w, "pid", c->pid);
+	jw_int(w, "uptime", secs_since(c->start_us));
+	jw_str(w, "version", PACKAGE_VERSION);
+	jw_str(w, "control", c->opts.control);
+	jw_obj_open(w, "config");
+	jw_str(w, "path", c->opts.config);
+	jw_int(w, "generation", (int64_t)c->generation);
+	jw_raw(w, "last_reload",
+	       json_object_to_json_string_ext(lr, JSON_C_TO_STRING_PLAIN));
+	jw_obj_close(w);
+	jw_obj_close(w);
+	processes_write(w, c);
+	jw_raw(w, "vrrp", child_status(c, CORE_VRRP));
+	jw_raw(w, "checker", child_status(c, CORE_CHECKER));
+	lvs_write(w, c);
+	jw_obj_close(w);
+	json_object_put(lr);
 }

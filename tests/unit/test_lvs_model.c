@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include <json-c/json.h>
+
+#include "daemon/lvs_int.h"
 #include "daemon/lvs_model.h"
 
 static struct addr A(const char *s) {
@@ -355,6 +358,108 @@ static void duplicates_first_wins(void **state)
 	fix_free(f);
 }
 
+/* the status object: weights and counters from the kernel's table, summed
+ * per real server; a removed one has no current weight; a dynamic weight
+ * and the health come from the state */
+static void status_from_kernel_table(void **state)
+{
+	static const struct fwd_backend be = { .name = "test" };
+	struct fix *f = fix_new();
+	struct fwd_counters sc = { .stats.conns = 11 };
+	struct fwd_counters dc = { .active_conns = 5,
+				   .inact_conns = 2,
+				   .stats = { .conns = 9, .inbytes = 1234 } };
+	struct fwd_table kern = { 0 };
+	struct json_object *o, *vs, *rs, *v;
+	struct fwd_entry *e;
+	struct fwd_dest d;
+	struct lvs l;
+	struct jw w;
+	char *s;
+
+	(void)state;
+	f->rst[1].up = false;
+	f->rst[2].weight = 7;
+	assert_int_equal(lvs_model_vs(&f->c, 0, NULL, true, &f->t), 0);
+	e = fwd_table_add(&kern, &f->t.entries[0].svc);
+	assert_non_null(e);
+	e->svc.ctr = fwd_table_add_counters(&kern, &sc);
+	d = *dest(&f->t.entries[0], "198.51.100.11", 80);
+	d.weight = 1;
+	d.ctr = fwd_table_add_counters(&kern, &dc);
+	assert_int_equal(fwd_entry_add_dest(&kern.entries[0], &d), 0);
+	d = *dest(&f->t.entries[0], "198.51.100.13", 80);
+	d.weight = 7;
+	d.ctr = 0;
+	assert_int_equal(fwd_entry_add_dest(&kern.entries[0], &d), 0);
+	fwd_table_sort(&kern);
+
+	memset(&l, 0, sizeof(l));
+	l.be = &be;
+	l.cfg = &f->c;
+	l.st = &f->st;
+	l.last.dest_set = 1;
+	l.total.dest_new = 3;
+	l.pending = true;
+	jw_init(&w);
+	lvs_status_emit(&w, NULL, &l, &kern);
+	s = jw_finish(&w, NULL);
+	assert_non_null(s);
+	o = json_tokener_parse(s);
+	assert_non_null(o);
+#define GET(obj, path) json_object_object_get(obj, path)
+	assert_true(json_object_get_boolean(GET(o, "enabled")));
+	assert_string_equal(json_object_get_string(GET(o, "backend")), "test");
+	assert_int_equal(
+		json_object_get_int(GET(GET(o, "last_ops"), "dest_set")), 1);
+	assert_int_equal(
+		json_object_get_int(GET(GET(o, "total_ops"), "dest_new")), 3);
+	assert_true(json_object_get_boolean(GET(o, "retry_pending")));
+	assert_int_equal(json_object_get_int(GET(o, "kernel_services")), 1);
+	assert_null(GET(o, "sync_daemon"));
+	vs = json_object_array_get_idx(GET(o, "virtual_servers"), 0);
+	assert_non_null(vs);
+	assert_string_equal(json_object_get_string(GET(vs, "scheduler")),
+			    "wlc");
+	assert_true(json_object_get_boolean(GET(vs, "quorum_up")));
+	assert_null(GET(vs, "sorry_server"));
+	v = json_object_array_get_idx(GET(vs, "services"), 0);
+	assert_true(json_object_get_boolean(GET(v, "installed")));
+	assert_int_equal(json_object_get_int(GET(v, "conns")), 11);
+	assert_int_equal(json_object_array_length(GET(vs, "real_servers")), 3);
+
+	rs = json_object_array_get_idx(GET(vs, "real_servers"), 0);
+	assert_string_equal(json_object_get_string(GET(rs, "address")),
+			    "198.51.100.11");
+	assert_string_equal(json_object_get_string(GET(rs, "method")), "DR");
+	assert_int_equal(json_object_get_int(GET(rs, "current_weight")), 1);
+	assert_int_equal(json_object_get_int(GET(rs, "weight")), 1);
+	assert_int_equal(json_object_get_int(GET(rs, "active_conns")), 5);
+	assert_int_equal(json_object_get_int(GET(rs, "inactive_conns")), 2);
+	assert_int_equal(json_object_get_int(GET(rs, "conns")), 9);
+	assert_int_equal(json_object_get_int(GET(rs, "inbytes")), 1234);
+	assert_null(GET(rs, "dynamic_weight"));
+	assert_string_equal(json_object_get_string(GET(rs, "health")), "up");
+
+	rs = json_object_array_get_idx(GET(vs, "real_servers"), 1);
+	assert_true(json_object_object_get_ex(rs, "current_weight", &v));
+	assert_null(v);
+	assert_int_equal(json_object_get_int(GET(rs, "active_conns")), 0);
+	assert_string_equal(json_object_get_string(GET(rs, "health")), "down");
+
+	rs = json_object_array_get_idx(GET(vs, "real_servers"), 2);
+	assert_int_equal(json_object_get_int(GET(rs, "port")), 8080);
+	assert_int_equal(json_object_get_int(GET(rs, "current_weight")), 7);
+	assert_int_equal(json_object_get_int(GET(rs, "dynamic_weight")), 7);
+	assert_int_equal(json_object_get_int(GET(rs, "weight")), 2);
+	assert_int_equal(json_object_get_int(GET(rs, "conns")), 0);
+#undef GET
+	json_object_put(o);
+	free(s);
+	fwd_table_free(&kern);
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +472,7 @@ int main(void)
 		cmocka_unit_test(sorry_server_swap),
 		cmocka_unit_test(group_with_range_and_fwmark),
 		cmocka_unit_test(duplicates_first_wins),
+		cmocka_unit_test(status_from_kernel_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
