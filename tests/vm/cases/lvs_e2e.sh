@@ -15,19 +15,7 @@ t=lvs_e2e
 ns=dd-e2e-$$
 pids=()
 
-if ! command -v ipvsadm >/dev/null || ! command -v busybox >/dev/null ||
-	! command -v curl >/dev/null; then
-	tap_skip "$t" "ipvsadm, busybox or curl is not installed"
-	exit 0
-fi
-if ! lvs_modules; then
-	tap_skip "$t" "no IPVS in this kernel"
-	exit 0
-fi
-if [ ! -x "$DIRECTORD" ]; then
-	tap_skip "$t" "directord not built in $DD_BUILD"
-	exit 0
-fi
+lvs_case_ready "$t" "ipvsadm busybox curl" all || exit 0
 cleanup() {
 	local p n
 	for p in "${pids[@]}"; do

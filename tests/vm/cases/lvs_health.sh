@@ -18,22 +18,9 @@ t=lvs_health
 conf=$LVS_WORK/directord.conf
 H11= H12= T0=0
 
-if ! command -v ipvsadm >/dev/null || ! command -v jq >/dev/null ||
-	! command -v busybox >/dev/null; then
-	tap_skip "$t" "ipvsadm, jq or busybox is not installed"
-	exit 0
-fi
 # only the modules this case needs (lvs_modules loads every scheduler, a
 # few seconds of execs under TCG)
-vm-modprobe -a ip_vs ip_vs_wrr >/dev/null 2>&1
-if [ ! -d /proc/sys/net/ipv4/vs ]; then
-	tap_skip "$t" "no IPVS in this kernel"
-	exit 0
-fi
-if [ ! -x "$DIRECTORD" ] || [ ! -x "$DIRECTORCTL" ]; then
-	tap_skip "$t" "directord not built in $DD_BUILD"
-	exit 0
-fi
+lvs_case_ready "$t" "ipvsadm jq busybox" "ip_vs ip_vs_wrr" || exit 0
 cleanup() {
 	# a stopped httpd would keep SIGTERM pending: continue it first
 	[ -n "$H11" ] && kill -CONT "$H11" 2>/dev/null && kill "$H11"

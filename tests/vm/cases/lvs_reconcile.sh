@@ -16,18 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd -P)
 t=lvs_reconcile
 conf=$LVS_WORK/directord.conf
 
-if ! command -v ipvsadm >/dev/null || ! command -v jq >/dev/null; then
-	tap_skip "$t" "ipvsadm or jq is not installed"
-	exit 0
-fi
-if ! lvs_modules; then
-	tap_skip "$t" "no IPVS in this kernel"
-	exit 0
-fi
-if [ ! -x "$DIRECTORD" ] || [ ! -x "$DIRECTORCTL" ]; then
-	tap_skip "$t" "directord not built in $DD_BUILD"
-	exit 0
-fi
+lvs_case_ready "$t" "ipvsadm jq" all || exit 0
 trap lvs_cleanup EXIT
 lvs_net || {
 	tap_fail "$t: network" "cannot create dd-lvs0"

@@ -18,18 +18,8 @@ HWM_MAX=24576
 # anonymous memory core may keep after the reply beyond what it had before
 ANON_SLACK=4096
 
-if ! command -v ipvsadm >/dev/null || ! command -v jq >/dev/null; then
-	tap_skip "$t" "ipvsadm or jq is not installed"
-	exit 0
-fi
-if ! lvs_modules; then
-	tap_skip "$t" "no IPVS in this kernel"
-	exit 0
-fi
-if [ ! -x "$DIRECTORD" ] || [ ! -x "$DIRECTORCTL" ]; then
-	tap_skip "$t" "directord not built in $DD_BUILD"
-	exit 0
-fi
+# wrr only: loading every scheduler is seconds of execs under TCG
+lvs_case_ready "$t" "ipvsadm jq" "ip_vs ip_vs_wrr" || exit 0
 trap lvs_cleanup EXIT
 lvs_net || {
 	tap_fail "$t: network" "cannot create dd-lvs0"

@@ -20,18 +20,7 @@ VIP=192.0.2.10
 PORT=5000
 client_pid=
 
-if ! command -v ipvsadm >/dev/null || [ ! -x "$PY" ]; then
-	tap_skip "$t" "ipvsadm or python3 is not installed"
-	exit 0
-fi
-if ! lvs_modules; then
-	tap_skip "$t" "no IPVS in this kernel"
-	exit 0
-fi
-if [ ! -x "$DIRECTORD" ]; then
-	tap_skip "$t" "directord not built in $DD_BUILD"
-	exit 0
-fi
+lvs_case_ready "$t" "ipvsadm $PY" all || exit 0
 
 nsx() {
 	local n=$1

@@ -22,6 +22,33 @@ lvs_modules() {
 	[ -d /proc/sys/net/ipv4/vs ]
 }
 
+# lvs_case_ready T TOOLS MODULES: whether case T can run here; prints its
+# "skip" line and returns 1 when a command of TOOLS (space-separated) is
+# missing, IPVS cannot be loaded (MODULES: "all" for IPVS and every
+# scheduler, else the modules to load) or directord is not built.
+lvs_case_ready() {
+	local t=$1 tools=$2 mods=$3 c
+	for c in $tools; do
+		command -v "$c" >/dev/null && continue
+		tap_skip "$t" "$c is not installed"
+		return 1
+	done
+	if [ "$mods" = all ]; then
+		lvs_modules
+	else
+		# shellcheck disable=SC2086 # a list of module names
+		vm-modprobe -a $mods >/dev/null 2>&1
+	fi
+	if [ ! -d /proc/sys/net/ipv4/vs ]; then
+		tap_skip "$t" "no IPVS in this kernel"
+		return 1
+	fi
+	if [ ! -x "$DIRECTORD" ] || [ ! -x "$DIRECTORCTL" ]; then
+		tap_skip "$t" "directord not built in $DD_BUILD"
+		return 1
+	fi
+}
+
 # lvs_net: a dummy interface carrying every test subnet, so that IPVS finds
 # a route to each real server (it refuses destinations without one).
 lvs_net() {
