@@ -165,10 +165,12 @@ int chk_sock_take(struct chk_engine *e, int family);
  * @e: the engine
  * @fd: a connected TCP socket of @family, watched by the loop
  * @family: AF_INET or AF_INET6
+ * @fresh: @fd is new, not from the pool: bind it to its connection's
+ *         source port, which it keeps from now on
  * Returns true when @fd went to the pool; false when the caller must
  * close it (pool full, or the abort failed).
  */
-bool chk_sock_give(struct chk_engine *e, int fd, int family);
+bool chk_sock_give(struct chk_engine *e, int fd, int family, bool fresh);
 
 /**
  * chk_sock_pool_shed - close the least recently used idle socket, to make

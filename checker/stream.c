@@ -346,35 +346,47 @@ static void stream_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
-void chk_stream_start(struct chk_probe *p)
+/* stream_socket - p->fd: an idle one from the pool of @fam (0: none)
+ * when @take, else a new one for @family that may join that pool. False
+ * when it failed (probe finished). */
+static bool stream_socket(struct chk_probe *p, int fam, int family, bool take)
+{
+	struct linger lg = { 1, 0 };
+	char why[CHK_REASON_MAX];
+
+	p->reused = false;
+	if (fam && take) {
+		p->fd = chk_sock_take(p->eng, fam);
+		p->reused = p->fd >= 0;
+	}
+	p->pool_family = (uint8_t)fam;
+	if (p->reused)
+		return true;
+	p->fd = chk_sock_open(p->cc, family, SOCK_STREAM, 0, why);
+	if (p->fd < 0) {
+		chk_probe_fail(p, "%s", why);
+		chk_probe_finish(p, CHK_V_FAIL);
+		return false;
+	}
+	/* close with RST: no TIME_WAIT pile-up at thousands of checks a
+	 * second */
+	setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (fam)
+		p->eng->pool_open++;
+	return true;
+}
+
+/* stream_start - connect, from a pooled socket when @take */
+static void stream_start(struct chk_probe *p, bool take)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = chk_probe_target(p->cc, p->rs, &ss);
-	struct linger lg = { 1, 0 };
 	uint64_t tmo = stream_tmo(p);
 	int fam = chk_sock_poolable(p->cc, ss.ss_family) ? ss.ss_family : 0;
 
 	p->phase = CHK_PH_CONNECT;
-	if (fam) {
-		p->fd = chk_sock_take(p->eng, fam);
-		p->reused = p->fd >= 0;
-	}
-	if (!p->reused) {
-		char why[CHK_REASON_MAX];
-
-		p->fd = chk_sock_open(p->cc, ss.ss_family, SOCK_STREAM, 0, why);
-		if (p->fd < 0) {
-			chk_probe_fail(p, "%s", why);
-			chk_probe_finish(p, CHK_V_FAIL);
-			return;
-		}
-		/* close with RST: no TIME_WAIT pile-up at thousands of checks
-		 * a second */
-		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		if (fam)
-			p->eng->pool_open++;
-	}
-	p->pool_family = (uint8_t)fam;
+	if (!stream_socket(p, fam, ss.ss_family, take))
+		return;
 	/* delayed ACKs from the start (TCP_QUICKACK 0 also covers the
 	 * handshake, tcp_disconnect resets it for a pooled socket): the
 	 * handshake's last ACK rides on the request, and the answer's ACK,
@@ -390,11 +402,26 @@ void chk_stream_start(struct chk_probe *p)
 	}
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0 &&
 	    errno != EINPROGRESS) {
+		/* a pooled socket keeps its source port (sock.c), which
+		 * another socket may already use towards this very server:
+		 * drop it and connect from a new one */
+		if (p->reused && errno == EADDRNOTAVAIL) {
+			ev_fd_close(p->eng->loop, p->fd);
+			p->eng->pool_open--;
+			p->fd = -1;
+			stream_start(p, false);
+			return;
+		}
 		chk_probe_fail(p, "%s", stream_errstr(errno));
 		chk_probe_finish(p, CHK_V_FAIL);
 		return;
 	}
 	chk_probe_watch(p, STREAM_EVENTS, stream_io, tmo, stream_timeout);
+}
+
+void chk_stream_start(struct chk_probe *p)
+{
+	stream_start(p, true);
 }
 
 static enum chk_verdict tcp_begin(struct chk_probe *p)

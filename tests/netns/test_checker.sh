@@ -975,6 +975,7 @@ fi
 # ---- source options: connect_ip/port, bindto, bind_port, bind_if, fwmark --
 OCONF=$NS_TMP/options.conf
 ns_bg peers r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7002 "$OUT/peers.log"
+ns_bg pooled r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7004 "$OUT/pooled.log"
 # packets marked 7 have no route: only a check that sets SO_MARK fails
 ns_exec d ip rule add fwmark 7 table 77
 ns_exec d ip route add unreachable 192.0.2.0/24 table 77
@@ -998,6 +999,13 @@ virtual_server 203.0.113.40 80 {
   real_server 192.0.2.21 80 {
     TCP_CHECK {
       fwmark 7
+      connect_timeout 1
+      warmup 0
+    }
+  }
+  # no source option: its socket goes back to the pool between runs
+  real_server 192.0.2.31 7004 {
+    TCP_CHECK {
       connect_timeout 1
       warmup 0
     }
@@ -1037,6 +1045,17 @@ expect "tcp/connect-ip-port-bindto-bind-port-bind-if" "$VO" "[192.0.2.30]:tcp:99
 wait_until 3 grep -qs "^192.0.2.1 40001$" "$OUT/peers.log" &&
 	tap_ok "tcp/source-address-and-port-used" ||
 	tap_fail "tcp/source-address-and-port-used" "peers: $(sort -u "$OUT/peers.log" 2>/dev/null | tr '\n' ' ')"
+# a pooled socket keeps its source port (checker/sock.c): among 5 runs
+# some come from the same port (the kernel's own choice moves on at every
+# connect to the same server)
+lines_ge() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+if wait_until 8 lines_ge "$OUT/pooled.log" 5; then
+	n=$(head -n 5 "$OUT/pooled.log" | sort -u | wc -l)
+	[ "$n" -lt 5 ] && tap_ok "tcp/pooled-socket-keeps-its-port ($n ports for 5 runs)" ||
+		tap_fail "tcp/pooled-socket-keeps-its-port" "5 runs from 5 ports: $(head -n 5 "$OUT/pooled.log" | tr '\n' ' ')"
+else
+	tap_fail "tcp/pooled-socket-keeps-its-port" "runs seen: $(wc -l <"$OUT/pooled.log" 2>/dev/null)"
+fi
 expect "tcp/fwmark-sets-so-mark" "$VO" "$RS1" False 5 "unreachable"
 expect "tcp/connect-port-overrides" "$VO" "[192.0.2.21]:tcp:443" True 3
 expect "misc/user-up" "$VO" "[192.0.2.30]:tcp:84" True 3
