@@ -186,7 +186,7 @@ static void release(struct core *c)
 
 	for (i = 0; i < CORE_N_CHILDREN; i++) {
 		sup_close_channel(c, (enum core_child_id)i);
-		json_object_put(c->child[i].status);
+		free(c->child[i].status);
 		c->child[i].status = NULL;
 	}
 	reload_result_free(&c->last_reload);

@@ -73,7 +73,9 @@ struct core_child {
 	bool ready_ok;
 	bool respawn; /* stopped on purpose: start again at once */
 	char ready_error[256];
-	struct json_object *status; /* its latest STATUS_JSON, parsed */
+	/* its latest STATUS_JSON, one whole JSON value (checked on
+	 * arrival): spliced as is into every status reply */
+	char *status;
 	struct core_outmsg *outq, **outq_tail;
 	size_t outq_len;
 };

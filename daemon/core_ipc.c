@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -104,19 +105,24 @@ static void on_status(struct core_child *ch, const struct ipc_msg *m)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o;
+	char *s;
 
 	if (!tok)
 		return;
 	o = json_tokener_parse_ex(tok, (const char *)m->u.raw, (int)m->hdr.len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success) {
-		log_err("%s process: STATUS_JSON is not JSON (bug): %s",
+	/* one whole value and nothing after it: the text goes into status
+	 * replies unchanged */
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != m->hdr.len) {
+		log_err("%s process: STATUS_JSON is not one JSON value (bug): "
+			"%s",
 			ch->name,
 			json_tokener_error_desc(json_tokener_get_error(tok)));
-		json_object_put(o);
-	} else {
-		json_object_put(ch->status);
-		ch->status = o;
+	} else if ((s = strndup((const char *)m->u.raw, m->hdr.len))) {
+		free(ch->status);
+		ch->status = s;
 	}
+	json_object_put(o);
 	json_tokener_free(tok);
 }
 

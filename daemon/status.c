@@ -111,15 +111,6 @@ static void lvs_write(struct jw *w, struct core *c)
 	jw_obj_close(w);
 }
 
-/* child_status - a child's latest STATUS_JSON as text, or NULL */
-static const char *child_status(const struct core *c, enum core_child_id id)
-{
-	struct json_object *o = c->child[id].status;
-
-	return o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) :
-		   NULL;
-}
-
 void status_write(struct jw *w, const char *key, struct core *c)
 {
 	struct json_object *lr = last_reload_json(c);
@@ -138,8 +129,8 @@ void status_write(struct jw *w, const char *key, struct core *c)
 	jw_obj_close(w);
 	jw_obj_close(w);
 	processes_write(w, c);
-	jw_raw(w, "vrrp", child_status(c, CORE_VRRP));
-	jw_raw(w, "checker", child_status(c, CORE_CHECKER));
+	jw_raw(w, "vrrp", c->child[CORE_VRRP].status);
+	jw_raw(w, "checker", c->child[CORE_CHECKER].status);
 	lvs_write(w, c);
 	jw_obj_close(w);
 	json_object_put(lr);

@@ -502,7 +502,7 @@ static void child_ended(struct core *c, struct core_child *ch, int st)
 	ch->pid = 0;
 	ev_timer_cancel(c->loop, ch->kill_timer);
 	ch->kill_timer = NULL;
-	json_object_put(ch->status);
+	free(ch->status);
 	ch->status = NULL;
 	if (c->stopping || !ch->wanted) {
 		log_info("%s process (pid %d) stopped: %s", ch->name, (int)pid,
