@@ -62,8 +62,28 @@ int addr_parse_prefix(const char *s, struct addr *out, unsigned *plen)
 	return 0;
 }
 
+/* dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf, and an
+ * HTTP check formats its Host header on every run */
+static void fmt_v4(const uint8_t *b, char *p)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
 const char *addr_fmt(const struct addr *a, char *buf)
 {
+	if (a && a->family == AF_INET) {
+		fmt_v4(a->u.bytes, buf);
+		return buf;
+	}
 	if (!a || (a->family != AF_INET && a->family != AF_INET6) ||
 	    !inet_ntop(a->family, a->u.bytes, buf, ADDR_STRLEN))
 		strcpy(buf, "unset");

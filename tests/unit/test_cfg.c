@@ -459,6 +459,29 @@ static void test_defaults(void **state)
 /* identical neighbours share one checker array; what inheritance makes
  * different (a real server's connect_timeout, a virtual server's
  * delay_loop) or any url detail keeps its own */
+/* addr_fmt writes IPv4 by hand: the same text as inet_ntop for every
+ * octet value in every position */
+static void test_addr_fmt_v4(void **state)
+{
+	struct addr a = { .family = AF_INET };
+	char got[ADDR_STRLEN], want[INET_ADDRSTRLEN];
+
+	(void)state;
+	for (unsigned v = 0; v < 256; v++) {
+		for (unsigned pos = 0; pos < 4; pos++) {
+			memset(a.u.bytes, 0, sizeof(a.u.bytes));
+			a.u.bytes[pos] = (uint8_t)v;
+			a.u.bytes[(pos + 1) % 4] = (uint8_t)(255 - v);
+			assert_non_null(inet_ntop(AF_INET, a.u.bytes, want,
+						  sizeof(want)));
+			assert_string_equal(addr_fmt(&a, got), want);
+		}
+	}
+	memset(a.u.bytes, 255, 4);
+	assert_string_equal(addr_fmt(&a, got), "255.255.255.255");
+	assert_int_equal(strlen(got) + 1, INET_ADDRSTRLEN);
+}
+
 static void test_shared_checks(void **state)
 {
 	struct cfg_diag d;
@@ -802,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_dr_pair_global),
 		cmocka_unit_test(test_dr_pair_vrrp),
 		cmocka_unit_test(test_dr_pair_lvs),
+		cmocka_unit_test(test_addr_fmt_v4),
 		cmocka_unit_test(test_shared_checks),
 		cmocka_unit_test(test_includes_and_definitions),
 		cmocka_unit_test(test_syntax),
