@@ -1083,6 +1083,57 @@ else
 fi
 ns_stop "$OPID" 5
 
+# ---- a kept port refused at connect: the run retries from a new socket -------
+# The kernel cannot be made to refuse a pooled socket's port from outside
+# (the socket owns it alone), so tests/netns/fault_connect.c, preloaded,
+# fails the first connect of a bound TCP socket with EADDRNOTAVAIL. The run
+# must go on from a new socket: no failure seen, the server still reached.
+FAULT_SO=$NS_TMP/fault_connect.so
+FCONF=$NS_TMP/fault.conf
+cat >"$FCONF" <<EOF
+virtual_server 203.0.113.41 80 {
+  delay_loop 0.3
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 192.0.2.31 7006 {
+    TCP_CHECK {
+      connect_timeout 1
+      warmup 0
+    }
+  }
+}
+EOF
+FVS="[203.0.113.41]:tcp:80" FRS="[192.0.2.31]:tcp:7006"
+if ! cc -shared -fPIC -o "$FAULT_SO" "$DD_SRCDIR/tests/netns/fault_connect.c" -ldl \
+	>"$NS_TMP/fault_cc.log" 2>&1; then
+	tap_fail "tcp/kept-port-refused-retries-new-socket" "building the shim: $(tr '\n' ' ' <"$NS_TMP/fault_cc.log")"
+else
+	ns_bg faultsrv r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7006 "$OUT/fault_peers.log"
+	FSRV=$NS_LAST
+	listening() { ns_exec r ss -Hltn "sport = :$1" | grep -q LISTEN; }
+	wait_until 5 listening 7006
+	# ASan wants its runtime first among the preloads: the order is ours
+	ns_bg faultd d env LD_PRELOAD="$FAULT_SO" DD_FAULT_CONNECT="$OUT/fault.mark" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$DIRECTORD" -n -l -C -f "$FCONF" --control "$CTL" -p "$NS_TMP/fault.pid"
+	FPID=$NS_LAST
+	# injected, then at least 3 more runs reached the server
+	if wait_until 8 test -s "$OUT/fault.mark" &&
+		n0=$(wc -l <"$OUT/fault_peers.log") &&
+		wait_until 5 lines_ge "$OUT/fault_peers.log" $((n0 + 3)); then
+		up=$(rsq "$FVS" "$FRS" 'r["up"]')
+		lf=$(rsq "$FVS" "$FRS" 'repr(r["last_failure"])')
+		[ "$up" = True ] && [ "$lf" = "''" ] &&
+			tap_ok "tcp/kept-port-refused-retries-new-socket (port $(cat "$OUT/fault.mark") refused)" ||
+			tap_fail "tcp/kept-port-refused-retries-new-socket" "up $up, last failure $lf"
+	else
+		tap_fail "tcp/kept-port-refused-retries-new-socket" "injected: $(cat "$OUT/fault.mark" 2>/dev/null || echo no); runs: $(wc -l <"$OUT/fault_peers.log" 2>/dev/null); log: $(tail -n 3 "$NS_TMP/faultd.log" | tr '\n' ' ')"
+	fi
+	ns_stop "$FPID" 5
+	ns_stop "$FSRV" 5
+fi
+
 # ---- file descriptors and memory flat over 10,000 checks ---------------------
 SCONF=$NS_TMP/scale.conf
 {
