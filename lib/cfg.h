@@ -451,7 +451,7 @@ struct cfg_opts {
 	/* when set, every file read and include expanded is added here */
 	struct cfg_snap *record;
 	/* when set, files and includes come from here, never from disk */
-	const struct cfg_snap *replay;
+	struct cfg_snap *replay;
 };
 
 /**

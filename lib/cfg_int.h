@@ -203,7 +203,7 @@ struct cfg_ctx {
 	struct cfg *c;
 	struct cfg_diag *diag;
 	struct cfg_snap *record; /* from struct cfg_opts */
-	const struct cfg_snap *replay;
+	struct cfg_snap *replay;
 	struct cfg_loc loc; /* of the line being handled */
 	struct cfg_vrrp_unset *vx; /* parallel to c->vrrps */
 	size_t n_vx;

@@ -23,6 +23,7 @@
 struct lex_file {
 	const char *name; /* interned in cfg->files */
 	char *buf;
+	bool borrowed; /* buf is a consumed snapshot's (not ours to free) */
 	size_t len, pos;
 	int line;
 	int level; /* include depth */
@@ -111,11 +112,18 @@ static void push_file(struct cfg_lex *lx, const char *path, int level,
 		f->from = *from;
 }
 
+/* Let go of a file's bytes: ours are freed, a snapshot's stay with it. */
+static void file_release(struct lex_file *f)
+{
+	if (!f->borrowed)
+		free(f->buf);
+	f->buf = NULL;
+}
+
 /* Take the file from the snapshot being replayed. */
 static int replay_file(struct cfg_lex *lx, struct lex_file *f)
 {
-	const struct cfg_snap_ent *e =
-		cfg_snap_find(lx->x->replay, CFG_SNAP_FILE, f->name);
+	struct cfg_snap_ent *e = cfg_snap_take(lx->x->replay, f->name);
 
 	if (!e) {
 		cfg_msg_at(lx->x, CFG_ERR, f->level ? &f->from : NULL,
@@ -123,11 +131,16 @@ static int replay_file(struct cfg_lex *lx, struct lex_file *f)
 			   f->level ? "include file " : "", f->name);
 		return -1;
 	}
+	f->len = e->len;
+	if (lx->x->replay->consume) {
+		f->buf = e->data;
+		f->borrowed = true;
+		return 0;
+	}
 	f->buf = malloc(e->len + 1);
 	if (!f->buf)
 		abort();
 	memcpy(f->buf, e->data, e->len + 1); /* data is NUL-terminated */
-	f->len = e->len;
 	return 0;
 }
 
@@ -556,13 +569,13 @@ static bool next_expanded(struct cfg_lex *lx)
 			return false;
 		f = &lx->stack[lx->n_stack - 1];
 		if (!f->buf && load_file(lx, f) < 0) {
-			free(f->buf);
+			file_release(f);
 			lx->n_stack--;
 			continue;
 		}
 		s = read_raw(lx, f);
 		if (!s) {
-			free(f->buf);
+			file_release(f);
 			lx->n_stack--;
 			continue;
 		}
@@ -670,7 +683,7 @@ void cfg_lex_close(struct cfg_lex *lx)
 	if (!lx)
 		return;
 	for (i = 0; i < lx->n_stack; i++)
-		free(lx->stack[i].buf);
+		file_release(&lx->stack[i]);
 	for (i = 0; i < lx->n_defs; i++) {
 		free(lx->defs[i].name);
 		free(lx->defs[i].value);

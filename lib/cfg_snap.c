@@ -32,13 +32,12 @@ static char *dup_bytes(const void *p, size_t n)
 	return d;
 }
 
-void cfg_snap_add(struct cfg_snap *s, enum cfg_snap_kind kind, const char *key,
-		  const void *data, size_t len)
+/* a new entry at the end of @s (the array grows at powers of two) */
+static struct cfg_snap_ent *ent_push(struct cfg_snap *s)
 {
 	struct cfg_snap_ent *e;
 
 	if ((s->n & (s->n - 1)) == 0) {
-		/* grow at powers of two */
 		void *p = realloc(s->ents, (s->n ? 2 * s->n : 4) * sizeof(*e));
 
 		if (!p)
@@ -46,6 +45,15 @@ void cfg_snap_add(struct cfg_snap *s, enum cfg_snap_kind kind, const char *key,
 		s->ents = p;
 	}
 	e = &s->ents[s->n++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+void cfg_snap_add(struct cfg_snap *s, enum cfg_snap_kind kind, const char *key,
+		  const void *data, size_t len)
+{
+	struct cfg_snap_ent *e = ent_push(s);
+
 	e->kind = kind;
 	e->key = dup_bytes(key, strlen(key));
 	e->data = dup_bytes(data, len);
@@ -59,9 +67,20 @@ const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		if (s->ents[i].kind == kind && !strcmp(s->ents[i].key, key))
+		if (s->ents[i].kind == kind && !s->ents[i].taken &&
+		    !strcmp(s->ents[i].key, key))
 			return &s->ents[i];
 	return NULL;
+}
+
+struct cfg_snap_ent *cfg_snap_take(struct cfg_snap *s, const char *path)
+{
+	struct cfg_snap_ent *e =
+		(struct cfg_snap_ent *)cfg_snap_find(s, CFG_SNAP_FILE, path);
+
+	if (e && s->consume)
+		e->taken = true;
+	return e;
 }
 
 static void put32(char *p, size_t v)
@@ -104,6 +123,28 @@ char *cfg_snap_encode(const struct cfg_snap *s, size_t *len)
 	return buf;
 }
 
+/* the next entry's header at *@p, checked against @end: its kind and the
+ * lengths of its key and data, which follow; *@p moves past the header.
+ * Returns 0, or -1 when malformed. */
+static int next_hdr(const unsigned char **p, const unsigned char *end,
+		    int *kind, size_t *klen, size_t *dlen)
+{
+	const unsigned char *h = *p;
+
+	if ((size_t)(end - h) < 9)
+		return -1;
+	*kind = h[0];
+	*klen = get32(h + 1);
+	*dlen = get32(h + 5);
+	h += 9;
+	if ((*kind != CFG_SNAP_FILE && *kind != CFG_SNAP_GLOB) || *klen == 0 ||
+	    *klen > SNAP_MAX_KEY || *klen > (size_t)(end - h) ||
+	    *dlen > (size_t)(end - h) - *klen || memchr(h, '\0', *klen))
+		return -1;
+	*p = h;
+	return 0;
+}
+
 int cfg_snap_decode(struct cfg_snap *s, const void *buf, size_t len)
 {
 	const unsigned char *p = buf, *end = p + len;
@@ -117,16 +158,7 @@ int cfg_snap_decode(struct cfg_snap *s, const void *buf, size_t len)
 		int kind;
 		char *key;
 
-		if ((size_t)(end - p) < 9)
-			goto bad;
-		kind = p[0];
-		klen = get32(p + 1);
-		dlen = get32(p + 5);
-		p += 9;
-		if ((kind != CFG_SNAP_FILE && kind != CFG_SNAP_GLOB) ||
-		    klen == 0 || klen > SNAP_MAX_KEY ||
-		    klen > (size_t)(end - p) ||
-		    dlen > (size_t)(end - p) - klen || memchr(p, '\0', klen))
+		if (next_hdr(&p, end, &kind, &klen, &dlen) < 0)
 			goto bad;
 		key = dup_bytes(p, klen);
 		cfg_snap_add(s, (enum cfg_snap_kind)kind, key, p + klen, dlen);
@@ -139,16 +171,55 @@ bad:
 	return -1;
 }
 
+int cfg_snap_adopt(struct cfg_snap *s, char *buf, size_t len)
+{
+	const unsigned char *p = (unsigned char *)buf, *end = p + len;
+	char *w = buf + sizeof(magic);
+
+	memset(s, 0, sizeof(*s));
+	if (len < sizeof(magic) || memcmp(p, magic, sizeof(magic)))
+		return -1;
+	p += sizeof(magic);
+	/* each entry moves down over its 9-byte header, which leaves room
+	 * for the NUL after its key and after its data: the writer never
+	 * passes the reader */
+	while (p < end) {
+		struct cfg_snap_ent *e;
+		size_t klen, dlen;
+		int kind;
+
+		if (next_hdr(&p, end, &kind, &klen, &dlen) < 0) {
+			free(s->ents);
+			memset(s, 0, sizeof(*s));
+			return -1;
+		}
+		e = ent_push(s);
+		e->kind = (enum cfg_snap_kind)kind;
+		e->len = dlen;
+		memmove(w, p, klen);
+		w[klen] = '\0';
+		memmove(w + klen + 1, p + klen, dlen);
+		w[klen + 1 + dlen] = '\0';
+		e->key = w;
+		e->data = w + klen + 1;
+		w += klen + dlen + 2;
+		p += klen + dlen;
+	}
+	s->blob = buf;
+	return 0;
+}
+
 void cfg_snap_free(struct cfg_snap *s)
 {
 	size_t i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; !s->blob && i < s->n; i++) {
 		free(s->ents[i].key);
 		free(s->ents[i].data);
 	}
+	free(s->blob);
 	free(s->ents);
 	memset(s, 0, sizeof(*s));
 }

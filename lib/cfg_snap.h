@@ -9,6 +9,7 @@
 #ifndef DD_CFG_SNAP_H
 #define DD_CFG_SNAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum cfg_snap_kind {
@@ -21,11 +22,19 @@ struct cfg_snap_ent {
 	char *key;
 	char *data; /* NUL-terminated after len bytes, for convenience */
 	size_t len;
+	bool taken; /* a file's bytes handed to a load (consume) */
 };
 
 struct cfg_snap {
 	struct cfg_snap_ent *ents;
 	size_t n;
+	/* the buffer the entries point into (cfg_snap_adopt), NULL when each
+	 * entry has its own */
+	char *blob;
+	/* replayed once: a load takes each file's bytes where they are
+	 * (cfg_snap_take) rather than a copy; a file read twice is recorded
+	 * twice, and each read takes the next */
+	bool consume;
 };
 
 /**
@@ -52,6 +61,16 @@ const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
 					 const char *key);
 
 /**
+ * cfg_snap_take - the bytes of a file for a load that replays @s.
+ * @s: the snapshot
+ * @path: the file
+ * Returns the first entry of @path not taken yet, or NULL. With
+ * @s->consume the entry is marked taken and its data belongs to the caller
+ * until cfg_snap_free (it may write into them; it must not free them).
+ */
+struct cfg_snap_ent *cfg_snap_take(struct cfg_snap *s, const char *path);
+
+/**
  * cfg_snap_encode - serialize a snapshot into one buffer.
  * @s: the snapshot
  * @len: receives the size of the buffer
@@ -67,6 +86,17 @@ char *cfg_snap_encode(const struct cfg_snap *s, size_t *len);
  * Returns 0, or -1 if @buf is malformed (@s is then empty).
  */
 int cfg_snap_decode(struct cfg_snap *s, const void *buf, size_t len);
+
+/**
+ * cfg_snap_adopt - cfg_snap_decode in place: no copy of the bytes.
+ * @s: receives the entries (zeroed first)
+ * @buf: the encoded bytes (malloc'ed), untrusted; rewritten in place so
+ *       that every key and data ends with a NUL
+ * @len: number of bytes in @buf
+ * Returns 0 with @buf owned by @s (freed by cfg_snap_free), or -1 if @buf
+ * is malformed (@s is then empty and @buf still the caller's).
+ */
+int cfg_snap_adopt(struct cfg_snap *s, char *buf, size_t len);
 
 /** cfg_snap_free - release the entries of @s and zero it (NULL is fine). */
 void cfg_snap_free(struct cfg_snap *s);

@@ -6,7 +6,7 @@
 # A crash input is kept as $OUT/crash-* for reproduction.
 #
 #   tests/fuzz/run.sh [TARGET...]
-#     (TARGET: vrrp_pkt cfg http ipvs_msg chk_pkt; default: all)
+#     (TARGET: vrrp_pkt cfg cfg_snap http ipvs_msg chk_pkt; default: all)
 # Environment: DD_BUILD (output under $DD_BUILD/fuzz), FUZZ_CC (clang),
 # FUZZ_TIME (seconds per target, default 40), FUZZ_RUNS_SCALE (multiplies the
 # run counts, default 1).
@@ -26,13 +26,14 @@ FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 # input goes through a file). The checker and IPVS targets (http ~45k
 # runs/s, ipvs_msg ~240k, chk_pkt ~150k unloaded) take about 10 s each,
 # build included.
-targets="vrrp_pkt cfg http ipvs_msg chk_pkt"
+targets="vrrp_pkt cfg cfg_snap http ipvs_msg chk_pkt"
 [ $# -gt 0 ] && targets="$*"
 
 target_runs() {
 	case $1 in
 	vrrp_pkt) echo $((1000000 * SCALE)) ;;
 	cfg) echo $((20000 * SCALE)) ;;
+	cfg_snap) echo $((300000 * SCALE)) ;;
 	http) echo $((450000 * SCALE)) ;;
 	ipvs_msg) echo $((1500000 * SCALE)) ;;
 	chk_pkt) echo $((1000000 * SCALE)) ;;
@@ -43,7 +44,7 @@ target_seeds() {
 	case $1 in
 	vrrp_pkt) echo "$SRC/tests/fuzz/corpus_vrrp" ;;
 	cfg) echo "$SRC/tests/unit/conf/good $SRC/tests/unit/conf/bad" ;;
-	http | ipvs_msg | chk_pkt) echo "$SRC/tests/fuzz/corpus_$1" ;;
+	cfg_snap | http | ipvs_msg | chk_pkt) echo "$SRC/tests/fuzz/corpus_$1" ;;
 	esac
 }
 
@@ -57,6 +58,7 @@ target_srcs() {
 		grep -o 'lib/cfg_[a-z0-9_]*\.c' "$SRC/lib/cfg.inc" | sort -u |
 			sed "s|^|$SRC/|"
 		;;
+	cfg_snap) echo "$SRC/tests/fuzz/fuzz_cfg_snap.c $SRC/lib/cfg_snap.c" ;;
 	http)
 		echo "$SRC/tests/fuzz/fuzz_http.c $SRC/checker/http_parse.c"
 		echo "$SRC/checker/tls.c $SRC/lib/addr.c $SRC/lib/dl.c"

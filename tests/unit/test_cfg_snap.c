@@ -2,6 +2,8 @@
  * test_cfg_snap.c - configuration snapshots: encoding round trip, every
  * malformed form refused, a load recorded then replayed with the files
  * gone gives the same configuration, and the sealed memfd transport.
+ * Decoding is checked both ways: copied (cfg_snap_decode) and in place
+ * (cfg_snap_adopt, as a child reads core's snapshot).
  */
 #include "config.h"
 
@@ -9,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,22 +34,43 @@ static void add_sample(struct cfg_snap *s)
 	cfg_snap_add(s, CFG_SNAP_FILE, "/etc/empty", "", 0);
 }
 
-static void test_roundtrip(void **state)
+/* decode @len bytes of @buf into @t: copied (@in_place false) or in place
+ * over a copy of them that @t then owns */
+static int decode_how(bool in_place, struct cfg_snap *t, const char *buf,
+		      size_t len)
+{
+	char *own;
+	int rc;
+
+	if (!in_place)
+		return cfg_snap_decode(t, buf, len);
+	own = malloc(len ? len : 1);
+	assert_non_null(own);
+	memcpy(own, buf, len);
+	rc = cfg_snap_adopt(t, own, len);
+	if (rc < 0)
+		free(own);
+	else
+		assert_ptr_equal(t->blob, own);
+	return rc;
+}
+
+static void roundtrip(bool in_place)
 {
 	struct cfg_snap s = { 0 }, t;
 	const struct cfg_snap_ent *e;
 	size_t len;
 	char *buf;
 
-	(void)state;
 	add_sample(&s);
 	buf = cfg_snap_encode(&s, &len);
-	assert_int_equal(cfg_snap_decode(&t, buf, len), 0);
+	assert_int_equal(decode_how(in_place, &t, buf, len), 0);
 	assert_int_equal(t.n, 3);
 	e = cfg_snap_find(&t, CFG_SNAP_FILE, "/etc/a.conf");
 	assert_non_null(e);
 	assert_int_equal(e->len, 6);
-	assert_memory_equal(e->data, "x {\n}\n", 6);
+	assert_memory_equal(e->data, "x {\n}\n", 7); /* and its NUL */
+	assert_string_equal(e->key, "/etc/a.conf");
 	e = cfg_snap_find(&t, CFG_SNAP_GLOB, "/etc/d/*.conf");
 	assert_non_null(e);
 	assert_int_equal(e->len, 17);
@@ -54,6 +78,7 @@ static void test_roundtrip(void **state)
 	e = cfg_snap_find(&t, CFG_SNAP_FILE, "/etc/empty");
 	assert_non_null(e);
 	assert_int_equal(e->len, 0);
+	assert_int_equal(e->data[0], '\0');
 	/* kinds are separate name spaces */
 	assert_null(cfg_snap_find(&t, CFG_SNAP_GLOB, "/etc/a.conf"));
 	assert_null(cfg_snap_find(&t, CFG_SNAP_FILE, "/etc/nope"));
@@ -62,15 +87,21 @@ static void test_roundtrip(void **state)
 	free(buf);
 }
 
+static void test_roundtrip(void **state)
+{
+	(void)state;
+	roundtrip(false);
+	roundtrip(true);
+}
+
 /* every prefix decodes only at an entry boundary; every single-byte
  * corruption of a header byte is refused or decodes to sane entries */
-static void test_malformed(void **state)
+static void malformed(bool in_place)
 {
 	struct cfg_snap s = { 0 }, t;
 	size_t len, i, bounds[4], nb = 0, off;
 	char *buf, *copy;
 
-	(void)state;
 	add_sample(&s);
 	buf = cfg_snap_encode(&s, &len);
 	off = 6;
@@ -81,7 +112,7 @@ static void test_malformed(void **state)
 	}
 	assert_int_equal(off, len);
 	for (i = 0; i <= len; i++) {
-		int rc = cfg_snap_decode(&t, buf, i);
+		int rc = decode_how(in_place, &t, buf, i);
 		size_t k;
 		int boundary = 0;
 
@@ -97,22 +128,29 @@ static void test_malformed(void **state)
 	/* wrong magic, unknown kind, empty key, key with a NUL, huge length */
 	memcpy(copy, buf, len);
 	copy[0] = 'X';
-	assert_int_equal(cfg_snap_decode(&t, copy, len), -1);
+	assert_int_equal(decode_how(in_place, &t, copy, len), -1);
 	memcpy(copy, buf, len);
 	copy[6] = 9;
-	assert_int_equal(cfg_snap_decode(&t, copy, len), -1);
+	assert_int_equal(decode_how(in_place, &t, copy, len), -1);
 	memcpy(copy, buf, len);
 	memset(copy + 7, 0, 4);
-	assert_int_equal(cfg_snap_decode(&t, copy, len), -1);
+	assert_int_equal(decode_how(in_place, &t, copy, len), -1);
 	memcpy(copy, buf, len);
 	copy[6 + 9 + 3] = '\0';
-	assert_int_equal(cfg_snap_decode(&t, copy, len), -1);
+	assert_int_equal(decode_how(in_place, &t, copy, len), -1);
 	memcpy(copy, buf, len);
 	memset(copy + 11, 0xff, 4);
-	assert_int_equal(cfg_snap_decode(&t, copy, len), -1);
+	assert_int_equal(decode_how(in_place, &t, copy, len), -1);
 	free(copy);
 	cfg_snap_free(&s);
 	free(buf);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	malformed(false);
+	malformed(true);
 }
 
 /* ---- record and replay through the loader ------------------------------ */
@@ -226,6 +264,40 @@ static void test_record_replay(void **state)
 	cfg_diag_free(&d);
 }
 
+/* a replay that consumes the snapshot (a child's one load) hands each read
+ * of a file its own recorded entry, in place; a third read of a file
+ * recorded twice finds nothing */
+static void test_consume(void **state)
+{
+	static const char top[] = "include /v/a.conf\ninclude /v/a.conf\n"
+				  "global_defs { router_id c }\n";
+	struct cfg_snap s = { 0 };
+	struct cfg_opts o = { .replay = &s };
+	struct cfg_diag d;
+	struct cfg *c;
+
+	(void)state;
+	cfg_snap_add(&s, CFG_SNAP_FILE, "/v/top.conf", top, strlen(top));
+	cfg_snap_add(&s, CFG_SNAP_GLOB, "/v/a.conf", "/v/a.conf", 10);
+	cfg_snap_add(&s, CFG_SNAP_FILE, "/v/a.conf", "# one\n", 6);
+	cfg_snap_add(&s, CFG_SNAP_FILE, "/v/a.conf", "# two\n", 6);
+	s.consume = true;
+	c = cfg_load("/v/top.conf", &o, &d);
+	assert_non_null(c);
+	assert_string_equal(c->global.router_id, "c");
+	cfg_free(c);
+	cfg_diag_free(&d);
+	assert_true(s.ents[0].taken && s.ents[2].taken && s.ents[3].taken);
+	assert_false(s.ents[1].taken); /* include patterns are not taken */
+	/* taken: the next load of the same snapshot finds no file */
+	assert_null(cfg_snap_take(&s, "/v/a.conf"));
+	c = cfg_load("/v/top.conf", &o, &d);
+	assert_null(c);
+	assert_true(has_msg(&d, "not in the validated snapshot"));
+	cfg_diag_free(&d);
+	cfg_snap_free(&s);
+}
+
 static void test_memfd(void **state)
 {
 	struct cfg_snap s = { 0 }, t;
@@ -269,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_record_replay),
+		cmocka_unit_test(test_consume),
 		cmocka_unit_test(test_memfd),
 	};
 
