@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static void on_ready(struct core *c, struct core_child *ch,
 			/* the channel is ordered: no older report can follow */
 			cfg_free(c->prev_cfg);
 			c->prev_cfg = NULL;
+			malloc_trim(0);
 		}
 	}
 	/*

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,10 @@ int reload_run(struct core *c)
 	}
 	core_fifo_reader_update(c);
 	log_info("configuration reloaded: generation %u", c->generation);
+	/* the old generation and the load's buffers were freed under the
+	 * new one: give their pages back (10,000 real servers kept 4 MB
+	 * more after every reload otherwise) */
+	malloc_trim(0);
 	sd_notify_state("READY=1");
 	return 0;
 }

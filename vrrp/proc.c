@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,9 @@ static int apply(struct vrrp_proc *p, struct cfg *nc)
 	start_new(p);
 	free(old_idx);
 	cfg_free(old);
+	/* the old generation was freed under the new one: give its pages
+	 * back rather than keep them for good */
+	malloc_trim(0);
 	return 0;
 }
 
