@@ -497,8 +497,9 @@ static const char *skip_blank(const char *s)
  * Next physical line of the top file, with "\" continuations joined: by a
  * space, or by a newline in a "$NAME=" definition, whose value then
  * expands to several lines. A line that continues nothing is ended in
- * place in the file buffer (ours; the snapshot holds its own copy) and
- * returned as it is; a joined one is built in lx->raw. NULL at the end.
+ * place in the file buffer (ours: a copy, or bytes taken from a consumed
+ * snapshot that nothing reads again) and returned as it is; a joined one
+ * is built in lx->raw. NULL at the end.
  */
 static char *read_raw(struct cfg_lex *lx, struct lex_file *f)
 {
