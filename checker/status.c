@@ -1,11 +1,12 @@
 /* status.c - the checker's state as JSON for core (IPC_STATUS_JSON). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 
 #include "evloop.h"
 #include "ipc.h"
+#include "jw.h"
 #include "log.h"
 #include "checker/notify.h"
 #include "checker/proc.h"
@@ -18,69 +19,41 @@
 /* and at most this many down ones when truncated */
 #define STATUS_DOWN_MAX_RS 100
 
-/* milliseconds with microsecond precision, printed as such */
-static json_object *status_ms(uint64_t us)
+/* milliseconds with microsecond precision, a JSON number ("1.250") */
+static void status_ms(struct jw *w, const char *key, uint64_t us)
 {
 	char b[32];
 
-	snprintf(b, sizeof(b), "%.3f", (double)us / 1000.0);
-	return json_object_new_double_s((double)us / 1000.0, b);
+	snprintf(b, sizeof(b), "%llu.%03u", (unsigned long long)(us / 1000),
+		 (unsigned)(us % 1000));
+	jw_raw(w, key, b);
 }
 
-static void status_add_check(json_object *arr, const struct chk *k)
+static void status_check(struct jw *w, const struct chk *k)
 {
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(
-		o, "type", json_object_new_string(chk_type_name(k->cfg->type)));
-	json_object_object_add(o, "up", json_object_new_boolean(k->fsm.up));
-	json_object_object_add(o, "failures",
-			       json_object_new_int64(k->fsm.fails));
-	json_object_object_add(o, "runs",
-			       json_object_new_int64((int64_t)k->runs));
-	json_object_object_add(o, "last_check",
-			       json_object_new_int64((int64_t)k->last_wall_ms));
-	json_object_object_add(o, "duration_ms",
-			       status_ms(k->last_duration_us));
-	json_object_object_add(o, "reason",
-			       json_object_new_string(chk_reason(k)));
-	json_object_object_add(
-		o, "last_failure",
-		json_object_new_string(chk_str(k->last_failure)));
-	json_object_array_add(arr, o);
+	jw_obj_open(w, NULL);
+	jw_str(w, "type", chk_type_name(k->cfg->type));
+	jw_bool(w, "up", k->fsm.up);
+	jw_int(w, "failures", k->fsm.fails);
+	jw_int(w, "runs", (int64_t)k->runs);
+	jw_int(w, "last_check", (int64_t)k->last_wall_ms);
+	status_ms(w, "duration_ms", k->last_duration_us);
+	jw_str(w, "reason", chk_reason(k));
+	jw_str(w, "last_failure", chk_str(k->last_failure));
+	jw_obj_close(w);
 }
 
-static json_object *status_rs(const struct chk_rs *rs)
+static void status_rs(struct jw *w, const struct chk_rs *rs)
 {
-	json_object *o = json_object_new_object(), *checks;
 	char name[CHK_NAME_MAX];
 	const struct chk *last = NULL, *failing = NULL;
 	unsigned fails = 0;
 	const char *lastfail = "";
 	size_t i;
 
-	json_object_object_add(o, "index",
-			       json_object_new_int64((int64_t)rs->idx));
-	json_object_object_add(
-		o, "name",
-		json_object_new_string(chk_fmt_rs(rs->vs->cfg, rs->cfg, name)));
-	json_object_object_add(o, "up", json_object_new_boolean(rs->up));
-	json_object_object_add(o, "weight",
-			       json_object_new_int(rs->weight >= 0 ?
-							   rs->weight :
-							   rs->cfg->weight));
-	json_object_object_add(o, "dynamic_weight",
-			       json_object_new_int(rs->weight));
-	json_object_object_add(
-		o, "reason",
-		json_object_new_string(rs->up ? "" : chk_str(rs->reason)));
-	json_object_object_add(
-		o, "since", json_object_new_int64((int64_t)rs->since_wall_ms));
-	checks = json_object_new_array();
 	for (i = 0; i < rs->n_checks; i++) {
 		const struct chk *k = chk_rs_check(rs, i);
 
-		status_add_check(checks, k);
 		if (!last || k->last_wall_ms > last->last_wall_ms)
 			last = k;
 		if (k->fsm.fails > fails)
@@ -95,88 +68,73 @@ static json_object *status_rs(const struct chk_rs *rs)
 	}
 	if (failing)
 		lastfail = failing->last_failure;
-	json_object_object_add(o, "last_failure",
-			       json_object_new_string(lastfail));
-	json_object_object_add(
-		o, "last_check",
-		json_object_new_int64(last ? (int64_t)last->last_wall_ms : 0));
-	json_object_object_add(o, "duration_ms",
-			       status_ms(last ? last->last_duration_us : 0));
-	json_object_object_add(o, "failures", json_object_new_int64(fails));
-	json_object_object_add(o, "checks", checks);
-	return o;
+	jw_obj_open(w, NULL);
+	jw_int(w, "index", (int64_t)rs->idx);
+	jw_str(w, "name", chk_fmt_rs(rs->vs->cfg, rs->cfg, name));
+	jw_bool(w, "up", rs->up);
+	jw_int(w, "weight", rs->weight >= 0 ? rs->weight : rs->cfg->weight);
+	jw_int(w, "dynamic_weight", rs->weight);
+	jw_str(w, "reason", rs->up ? "" : chk_str(rs->reason));
+	jw_int(w, "since", (int64_t)rs->since_wall_ms);
+	jw_str(w, "last_failure", lastfail);
+	jw_int(w, "last_check", last ? (int64_t)last->last_wall_ms : 0);
+	status_ms(w, "duration_ms", last ? last->last_duration_us : 0);
+	jw_int(w, "failures", fails);
+	jw_arr_open(w, "checks");
+	for (i = 0; i < rs->n_checks; i++)
+		status_check(w, chk_rs_check(rs, i));
+	jw_arr_close(w);
+	jw_obj_close(w);
 }
 
 char *chk_status_json(const struct chk_engine *e, bool only_down)
 {
-	json_object *top = json_object_new_object(), *vss;
-	char name[CHK_NAME_MAX], *out;
+	struct jw w;
+	char name[CHK_NAME_MAX];
 	size_t i, j, n_rs = 0, n_down = 0, listed = 0;
 
-	if (!top)
-		return NULL;
 	for (i = 0; i < e->n_vss; i++) {
 		n_rs += e->vss[i]->n_rss;
 		for (j = 0; j < e->vss[i]->n_rss; j++)
 			n_down += !e->vss[i]->rss[j]->up;
 	}
-	json_object_object_add(
-		top, "generation",
-		json_object_new_int64(e->gen ? e->gen->generation : 0));
-	json_object_object_add(
-		top, "probes",
-		json_object_new_int64((int64_t)e->probes_started));
-	json_object_object_add(top, "probes_in_flight",
-			       json_object_new_int64((int64_t)e->slots_used));
-	json_object_object_add(
-		top, "probe_slots",
-		json_object_new_int64(
-			(int64_t)(e->slots_budget < CHK_SLOTS_MAX ?
-					  e->slots_budget :
-					  CHK_SLOTS_MAX)));
-	json_object_object_add(top, "probes_waiting",
-			       json_object_new_int64((int64_t)e->waitq.live));
-	json_object_object_add(
-		top, "probes_deferred",
-		json_object_new_int64((int64_t)e->slots_deferred));
-	json_object_object_add(top, "tcp_sockets",
-			       json_object_new_int64((int64_t)e->pool_open));
-	json_object_object_add(top, "truncated",
-			       json_object_new_boolean(only_down));
-	json_object_object_add(top, "real_servers",
-			       json_object_new_int64((int64_t)n_rs));
-	json_object_object_add(top, "real_servers_down",
-			       json_object_new_int64((int64_t)n_down));
-	vss = json_object_new_array();
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "generation", e->gen ? e->gen->generation : 0);
+	jw_int(&w, "probes", (int64_t)e->probes_started);
+	jw_int(&w, "probes_in_flight", (int64_t)e->slots_used);
+	jw_int(&w, "probe_slots",
+	       (int64_t)(e->slots_budget < CHK_SLOTS_MAX ? e->slots_budget :
+							   CHK_SLOTS_MAX));
+	jw_int(&w, "probes_waiting", (int64_t)e->waitq.live);
+	jw_int(&w, "probes_deferred", (int64_t)e->slots_deferred);
+	jw_int(&w, "tcp_sockets", (int64_t)e->pool_open);
+	jw_bool(&w, "truncated", only_down);
+	jw_int(&w, "real_servers", (int64_t)n_rs);
+	jw_int(&w, "real_servers_down", (int64_t)n_down);
+	jw_arr_open(&w, "virtual_servers");
 	for (i = 0; i < e->n_vss; i++) {
 		const struct chk_vs *vs = e->vss[i];
-		json_object *v = json_object_new_object();
-		json_object *rss = json_object_new_array();
 
-		json_object_object_add(v, "index",
-				       json_object_new_int64((int64_t)vs->idx));
-		json_object_object_add(v, "name",
-				       json_object_new_string(chk_fmt_vs(
-					       e->gen->cfg, vs->cfg, name)));
-		json_object_object_add(v, "quorum",
-				       json_object_new_int64(vs->quorum));
-		json_object_object_add(v, "quorum_up",
-				       json_object_new_boolean(vs->quorum_up));
+		jw_obj_open(&w, NULL);
+		jw_int(&w, "index", (int64_t)vs->idx);
+		jw_str(&w, "name", chk_fmt_vs(e->gen->cfg, vs->cfg, name));
+		jw_int(&w, "quorum", vs->quorum);
+		jw_bool(&w, "quorum_up", vs->quorum_up);
+		jw_arr_open(&w, "real_servers");
 		for (j = 0; j < vs->n_rss; j++) {
 			if (only_down &&
 			    (vs->rss[j]->up || listed >= STATUS_DOWN_MAX_RS))
 				continue;
-			json_object_array_add(rss, status_rs(vs->rss[j]));
+			status_rs(&w, vs->rss[j]);
 			listed++;
 		}
-		json_object_object_add(v, "real_servers", rss);
-		json_object_array_add(vss, v);
+		jw_arr_close(&w);
+		jw_obj_close(&w);
 	}
-	json_object_object_add(top, "virtual_servers", vss);
-	out = strdup(
-		json_object_to_json_string_ext(top, JSON_C_TO_STRING_PLAIN));
-	json_object_put(top);
-	return out;
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	return jw_finish(&w, NULL);
 }
 
 static void status_send(struct chk_engine *e)
