@@ -359,6 +359,10 @@ fi
 # core +3.9 MB, checker +1.6 MB, vrrp +2.7 MB after two reloads). The checks
 # are spread over 10 minutes (warmup): few of them run meanwhile.
 BIG=$NS_TMP/big.conf
+# an ASan build keeps freed memory in its quarantine by design: there the
+# reloads run (under the sanitizers) but the sizes are not compared
+ASAN=0
+grep -qa __asan_init "$DIRECTORD" && ASAN=1
 python3 - "$BIG" <<'PY'
 import sys
 out = ["vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n"
@@ -401,7 +405,9 @@ if wait_until 20 gen_is 1; then
 		msg+="$p $before -> ${after:-gone} KiB; "
 		[ -n "$after" ] && [ "$after" -le $((before + 1024)) ] || grown+="$p "
 	done
-	if gen_is 4 && [ -z "$grown" ]; then
+	if [ $ASAN = 1 ] && gen_is 4; then
+		tap_ok "core: 3 reloads of 10,000 real servers reach every process (ASan build: sizes not compared; ${msg%; })"
+	elif gen_is 4 && [ -z "$grown" ]; then
 		tap_ok "core: 3 reloads of 10,000 real servers keep each process within 1 MB (${msg%; })"
 	else
 		tap_fail "core: 3 reloads of 10,000 real servers keep each process within 1 MB" "grown: ${grown:-none}; $msg generation 4: $(gen_is 4 && echo yes || echo no)"
