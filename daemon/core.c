@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,9 @@ int core_run(const struct core_opts *o)
 	}
 	open_lvs(c);
 	seal_initial(c, &snap);
+	/* the load's buffers (the files, their snapshot) are freed: give
+	 * their pages back before vrrp is forked with a copy of this heap */
+	malloc_trim(0);
 	/* before the children, so the FIFO exists when they open it */
 	core_fifo_reader_update(c);
 	for (i = 0; i < CORE_N_CHILDREN; i++)

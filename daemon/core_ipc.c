@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +36,7 @@ static void on_ready(struct core *c, struct core_child *ch,
 		if (ch == &c->child[CORE_CHECKER] &&
 		    r->generation == c->generation) {
 			/* the channel is ordered: no older report can follow */
-			cfg_free(c->prev_cfg);
-			c->prev_cfg = NULL;
-			malloc_trim(0);
+			core_prev_cfg_drop(c);
 		}
 	}
 	/*

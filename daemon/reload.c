@@ -173,18 +173,22 @@ int reload_run(struct core *c)
 			   snapfd);
 	if (snapfd >= 0)
 		close(snapfd); /* each queued message holds its own copy */
-	cfg_free(c->prev_cfg);
+	core_prev_cfg_drop(c);
 	c->prev_cfg = old;
-	if (!c->child[CORE_CHECKER].wanted) {
-		cfg_free(c->prev_cfg);
-		c->prev_cfg = NULL;
-	}
+	/* kept until the checker runs the new generation (core_ipc.c) */
+	if (!c->child[CORE_CHECKER].wanted)
+		core_prev_cfg_drop(c);
 	core_fifo_reader_update(c);
 	log_info("configuration reloaded: generation %u", c->generation);
-	/* the old generation and the load's buffers were freed under the
-	 * new one: give their pages back (10,000 real servers kept 4 MB
-	 * more after every reload otherwise) */
-	malloc_trim(0);
 	sd_notify_state("READY=1");
 	return 0;
+}
+
+void core_prev_cfg_drop(struct core *c)
+{
+	if (!c->prev_cfg)
+		return;
+	cfg_free(c->prev_cfg);
+	c->prev_cfg = NULL;
+	malloc_trim(0);
 }

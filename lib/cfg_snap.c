@@ -60,9 +60,9 @@ void cfg_snap_add(struct cfg_snap *s, enum cfg_snap_kind kind, const char *key,
 	e->len = len;
 }
 
-const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
-					 enum cfg_snap_kind kind,
-					 const char *key)
+/* the first entry of @kind and @key not taken yet, or NULL */
+static struct cfg_snap_ent *ent_find(const struct cfg_snap *s,
+				     enum cfg_snap_kind kind, const char *key)
 {
 	size_t i;
 
@@ -73,10 +73,16 @@ const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
 	return NULL;
 }
 
+const struct cfg_snap_ent *cfg_snap_find(const struct cfg_snap *s,
+					 enum cfg_snap_kind kind,
+					 const char *key)
+{
+	return ent_find(s, kind, key);
+}
+
 struct cfg_snap_ent *cfg_snap_take(struct cfg_snap *s, const char *path)
 {
-	struct cfg_snap_ent *e =
-		(struct cfg_snap_ent *)cfg_snap_find(s, CFG_SNAP_FILE, path);
+	struct cfg_snap_ent *e = ent_find(s, CFG_SNAP_FILE, path);
 
 	if (e && s->consume)
 		e->taken = true;
