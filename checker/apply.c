@@ -370,6 +370,9 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 			log_err("checker: SSL_GET checks will fail: %s", err);
 	}
 	chk_slots_setup(e, cost);
+	/* checkers may connect elsewhere now: they learn their sources
+	 * again */
+	chk_sock_pool_reset(e);
 	chk_notify_open(e);
 	chk_status_changed(e);
 	return 0;

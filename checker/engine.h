@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 
 #include "cfg.h"
 #include "checker/fsm.h"
@@ -55,6 +56,9 @@ struct chk {
 	uint16_t url_streak; /* HTTP: URLs passed in a row while down */
 	int16_t weight; /* MISC misc_dynamic weight (0-253), -1 none */
 	bool waiting; /* in the engine's waitq for a probe slot */
+	/* the pool of the source address its connections had (sockpool.c),
+	 * 0 not known */
+	uint8_t src;
 };
 _Static_assert(sizeof(struct chk) <= 104, "struct chk outgrew its chunk");
 
@@ -89,18 +93,34 @@ struct chk_vs {
 	bool quorum_up;
 };
 
-/* idle TCP sockets of one family, kept for reuse (sock.c): a stack, the
- * least recently used at the bottom */
+/* idle TCP sockets kept for reuse (sockpool.c): pools 0 and 1 hold
+ * sockets of AF_INET and AF_INET6 not bound to an address, the others
+ * sockets bound to the source address of the pool */
+#define CHK_POOL_SRC 2 /* the first pool of a source address */
+#define CHK_POOLS 16
+#define CHK_POOL_STALE 0xff /* chk_probe.pool_src: sources changed */
+
+/* a stack, the least recently used at the bottom */
 struct chk_sockpool {
 	int *fd;
 	size_t n, cap;
 	size_t low; /* the fewest idle since the last trim */
+	/* pools >= CHK_POOL_SRC: the source address (port 0); family 0
+	 * while the pool is unused */
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} src;
 };
 
 struct chk_engine {
 	struct ev_loop *loop;
-	struct chk_sockpool pool[2]; /* AF_INET, AF_INET6 */
+	struct chk_sockpool pool[CHK_POOLS];
+	size_t pool_idle; /* sockets idle in the pools */
 	size_t pool_open; /* sockets of the pools, idle or lent to a probe */
+	size_t n_srcs; /* pools of a source address in use */
+	int srcwatch_fd; /* routing changes (srcwatch.c), -1 none */
 	struct ev_timer *pool_trim; /* armed while a pool holds sockets */
 	struct chk_tqs tqs; /* timers of checkers and probes */
 	int ipc_fd; /* -1 when running without core (genhash, tests) */

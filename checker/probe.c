@@ -98,9 +98,9 @@ void chk_probe_finish(struct chk_probe *p, enum chk_verdict v)
 	}
 	/* a failed run's socket may hold an error or a half-dead peer: only
 	 * a passed one is reused */
-	if (p->fd >= 0 &&
-	    !(p->pool_family && p->connected && v != CHK_V_FAIL &&
-	      chk_sock_give(p->eng, p->fd, p->pool_family, !p->reused))) {
+	if (p->fd >= 0 && !(p->pool_family && p->connected && v != CHK_V_FAIL &&
+			    chk_sock_give(p->eng, p->fd, p->pool_family,
+					  p->pool_src, !p->reused, k))) {
 		ev_fd_close(p->eng->loop, p->fd);
 		if (p->pool_family)
 			p->eng->pool_open--;

@@ -77,6 +77,9 @@ struct chk_probe {
 	/* stream: socket may go back to this pool (AF_INET, AF_INET6), 0
 	 * not */
 	uint8_t pool_family;
+	/* stream: the pool p->fd came from or would join (sockpool.c), or
+	 * CHK_POOL_STALE when sources changed since: closed at the end */
+	uint8_t pool_src;
 	bool got_data; /* stream: any byte received */
 	bool connected; /* stream: the connection was made */
 	bool reused; /* stream: p->fd came from the pool (still watched) */
@@ -154,35 +157,69 @@ socklen_t chk_probe_target(const struct cfg_check *cc, const struct cfg_rs *rs,
 bool chk_sock_poolable(const struct cfg_check *cc, int family);
 
 /**
- * chk_sock_take - an idle TCP socket of @family from the pool.
- * Returns the descriptor (still watched by the loop, parked) or -1 if the
- * pool is empty.
+ * chk_sock_pool_any - the pool of sockets of @family bound to no address.
  */
-int chk_sock_take(struct chk_engine *e, int family);
+uint8_t chk_sock_pool_any(int family);
+
+/**
+ * chk_sock_take - an idle TCP socket of @family from the pools.
+ * @e: the engine
+ * @family: AF_INET or AF_INET6
+ * @src: the pool of the checker's source address (chk.src), 0 not known
+ * @from: set to the pool the socket comes from, or that a new socket
+ *        starts in when none is idle
+ * Returns the descriptor (still watched by the loop, parked) or -1 if no
+ * socket fits.
+ */
+int chk_sock_take(struct chk_engine *e, int family, uint8_t src, uint8_t *from);
 
 /**
  * chk_sock_give - abort the connection of @fd and keep it for reuse.
  * @e: the engine
  * @fd: a connected TCP socket of @family, watched by the loop
  * @family: AF_INET or AF_INET6
- * @fresh: @fd is new, not from the pool: bind it to its connection's
- *         source port, which it keeps from now on
- * Returns true when @fd went to the pool; false when the caller must
- * close it (pool full, or the abort failed).
+ * @from: its pool (chk_sock_take), or CHK_POOL_STALE
+ * @fresh: @fd is new, not from a pool: bind it to its connection's source
+ *         address and port, which it keeps from now on
+ * @k: its checker, which learns the source address of a fresh socket
+ *     (NULL none)
+ * Returns true when @fd went to a pool; false when the caller must close
+ * it (pool full, sources changed, or the abort failed).
  */
-bool chk_sock_give(struct chk_engine *e, int fd, int family, bool fresh);
+bool chk_sock_give(struct chk_engine *e, int fd, int family, uint8_t from,
+		   bool fresh, struct chk *k);
 
 /**
- * chk_sock_pool_shed - close the least recently used idle socket, to make
- * room under the descriptor budget.
+ * chk_sock_pool_shed - close the least recently used idle socket of the
+ * largest pool, to make room under the descriptor budget.
  * Returns true when one was closed, false when the pools are empty.
  */
 bool chk_sock_pool_shed(struct chk_engine *e);
 
 /**
- * chk_sock_pool_free - close the pooled sockets and free the pool.
+ * chk_sock_pool_reset - forget the source addresses learned: close the
+ * idle sockets, and those lent to probes when they come back.
+ * Called when routing changed (srcwatch.c) and for a new generation.
+ */
+void chk_sock_pool_reset(struct chk_engine *e);
+
+/**
+ * chk_sock_pool_free - close the pooled sockets and free the pools.
  */
 void chk_sock_pool_free(struct chk_engine *e);
+
+/**
+ * chk_srcwatch_start - watch rtnetlink for changes of addresses, routes,
+ * rules and links, each of which resets the socket pools.
+ * @e: the engine (e->srcwatch_fd is set, -1 on failure)
+ * Returns 0, or -1 (logged): pooled sockets then keep only their port.
+ */
+int chk_srcwatch_start(struct chk_engine *e);
+
+/**
+ * chk_srcwatch_stop - close the watch, if open.
+ */
+void chk_srcwatch_stop(struct chk_engine *e);
 
 /**
  * chk_sock_open - create a non-blocking socket with the checker's source

@@ -227,6 +227,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	memset(&e, 0, sizeof(e));
 	e.ipc_fd = ipc_fd;
 	e.fifo_fd[0] = e.fifo_fd[1] = -1;
+	e.srcwatch_fd = -1;
 	srandom((unsigned)(getpid() ^ time(NULL)));
 	signal(SIGPIPE, SIG_IGN);
 	e.loop = ev_loop_new();
@@ -244,6 +245,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 		log_err("checker: cannot start: %s", strerror(errno));
 		return 1;
 	}
+	chk_srcwatch_start(&e);
 	g->cfg = c;
 	g->generation = generation;
 	if (chk_engine_apply(&e, g, err, sizeof(err)) < 0) {
@@ -258,6 +260,7 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 	if (!proc_exit_code)
 		chk_omega(&e);
 	chk_engine_clear(&e);
+	chk_srcwatch_stop(&e);
 	chk_sock_pool_free(&e);
 	chk_slots_free(&e);
 	chk_misc_kill_all(&e);

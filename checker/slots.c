@@ -48,8 +48,7 @@ static bool slot_fits(struct chk_engine *e, unsigned cost)
 {
 	if (e->slots_used + cost > CHK_SLOTS_MAX && e->slots_used)
 		return false;
-	while (e->slots_used + cost + e->pool[0].n + e->pool[1].n >
-	       e->slots_budget)
+	while (e->slots_used + cost + e->pool_idle > e->slots_budget)
 		if (!chk_sock_pool_shed(e))
 			return e->slots_used == 0; /* one always runs */
 	return true;

@@ -13,7 +13,8 @@
  *          "duration_ms":1.25, "reason":"", "last_failure":"..."}]}]}]}
  * Top level also: "real_servers":N, "real_servers_down":N, "tcp_sockets":N
  * (stream sockets kept for reuse, idle or lent to a probe: they stay
- * open between checks).
+ * open between checks), "tcp_source_addresses":N (the source addresses
+ * that kept sockets are bound to).
  * When the whole object does not fit one message, "truncated" is true and
  * only real servers that are down are listed, at most 100 of them (more
  * would not fit either).

@@ -355,8 +355,10 @@ static bool stream_socket(struct chk_probe *p, int fam, int family, bool take)
 	char why[CHK_REASON_MAX];
 
 	p->reused = false;
+	p->pool_src = chk_sock_pool_any(family);
 	if (fam && take) {
-		p->fd = chk_sock_take(p->eng, fam);
+		p->fd = chk_sock_take(p->eng, fam, p->chk ? p->chk->src : 0,
+				      &p->pool_src);
 		p->reused = p->fd >= 0;
 	}
 	p->pool_family = (uint8_t)fam;
@@ -402,10 +404,12 @@ static void stream_start(struct chk_probe *p, bool take)
 	}
 	if (connect(p->fd, (struct sockaddr *)&ss, sl) < 0 &&
 	    errno != EINPROGRESS) {
-		/* a pooled socket keeps its source port (sock.c), which
-		 * another socket may already use towards this very server:
-		 * drop it and connect from a new one */
-		if (p->reused && errno == EADDRNOTAVAIL) {
+		/* a pooled socket keeps its source port (sockpool.c),
+		 * which another socket may already use towards this very
+		 * server, and its source address, which may have gone
+		 * (EINVAL) before the watch said so: drop it and connect
+		 * from a new one */
+		if (p->reused && (errno == EADDRNOTAVAIL || errno == EINVAL)) {
 			ev_fd_close(p->eng->loop, p->fd);
 			p->eng->pool_open--;
 			p->fd = -1;

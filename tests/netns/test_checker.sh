@@ -1105,13 +1105,13 @@ virtual_server 203.0.113.41 80 {
 }
 EOF
 FVS="[203.0.113.41]:tcp:80" FRS="[192.0.2.31]:tcp:7006"
+listening() { ns_exec r ss -Hltn "sport = :$1" | grep -q LISTEN; }
 if ! cc -shared -fPIC -o "$FAULT_SO" "$DD_SRCDIR/tests/netns/fault_connect.c" -ldl \
 	>"$NS_TMP/fault_cc.log" 2>&1; then
 	tap_fail "tcp/kept-port-refused-retries-new-socket" "building the shim: $(tr '\n' ' ' <"$NS_TMP/fault_cc.log")"
 else
 	ns_bg faultsrv r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7006 "$OUT/fault_peers.log"
 	FSRV=$NS_LAST
-	listening() { ns_exec r ss -Hltn "sport = :$1" | grep -q LISTEN; }
 	wait_until 5 listening 7006
 	# ASan wants its runtime first among the preloads: the order is ours
 	ns_bg faultd d env LD_PRELOAD="$FAULT_SO" DD_FAULT_CONNECT="$OUT/fault.mark" \
@@ -1133,6 +1133,77 @@ else
 	ns_stop "$FPID" 5
 	ns_stop "$FSRV" 5
 fi
+
+# ---- kept sockets keep the source address that routing picks ---------------
+# A kept socket is bound to the source address of its first connection
+# (checker/sockpool.c). The real server logs each connection's source; the
+# route towards it names the source, and the test changes it twice: a new
+# route (a reset through the routing watch), then the removal of the
+# address that route used (the route goes with it). Each time the new
+# connections must come from the address routing now picks, the server
+# staying up with no failure seen.
+ns_addr r eth0 192.0.2.33/24
+ns_exec d ip route add 192.0.2.33/32 dev eth0 src 192.0.2.1
+SCONF2=$NS_TMP/srcaddr.conf
+cat >"$SCONF2" <<EOF
+virtual_server 203.0.113.42 80 {
+  delay_loop 0.2
+  lb_algo rr
+  lb_kind DR
+  protocol TCP
+  real_server 192.0.2.33 7007 {
+    TCP_CHECK {
+      connect_timeout 1
+      warmup 0
+    }
+  }
+}
+EOF
+SVS="[203.0.113.42]:tcp:80" SRS="[192.0.2.33]:tcp:7007"
+SPEERS=$OUT/src_peers.log
+: >"$SPEERS"
+ns_bg srcsrv r python3 "$NS_TMP/srv.py" peers 192.0.2.33 7007 "$SPEERS"
+SSRV=$NS_LAST
+wait_until 5 listening 7007
+ns_bg srcd d "$DIRECTORD" -n -l -C -f "$SCONF2" --control "$CTL" -p "$NS_TMP/srcd.pid"
+SDPID=$NS_LAST
+# the sources of the connections from line @1 (1-based) of the peers log
+sources_from() { tail -n +"$1" "$SPEERS" | cut -d' ' -f1 | sort -u | tr '\n' ' '; }
+# NAME EXPECTED: after a settling moment, 6 new connections, all from EXPECTED
+src_case() {
+	local name=$1 want=$2 n0 got up lf
+	sleep 0.5
+	n0=$(($(wc -l <"$SPEERS") + 1))
+	if wait_until 8 lines_ge "$SPEERS" $((n0 + 5)); then
+		got=$(sources_from "$n0")
+		up=$(rsq "$SVS" "$SRS" 'r["up"]')
+		lf=$(rsq "$SVS" "$SRS" 'repr(r["last_failure"])')
+		[ "$got" = "$want " ] && [ "$up" = True ] && [ "$lf" = "''" ] &&
+			tap_ok "tcp/kept-sockets-$name (from $want)" ||
+			tap_fail "tcp/kept-sockets-$name" "sources '$got' (want $want), up $up, last failure $lf"
+	else
+		tap_fail "tcp/kept-sockets-$name" "runs: $(wc -l <"$SPEERS"); log: $(tail -n 3 "$NS_TMP/srcd.log" | tr '\n' ' ')"
+	fi
+}
+if wait_until 8 lines_ge "$SPEERS" 3; then
+	src_case source-address 192.0.2.1
+	# the ports repeat: kept sockets are in use, bound to that address
+	nruns=$(wc -l <"$SPEERS")
+	nports=$(cut -d' ' -f2 "$SPEERS" | sort -u | wc -l)
+	[ "$nports" -lt "$nruns" ] &&
+		tap_ok "tcp/kept-sockets-reused ($nruns runs from $nports ports)" ||
+		tap_fail "tcp/kept-sockets-reused" "$nruns runs from $nports ports"
+	ns_addr d eth0 192.0.2.2/24
+	ns_exec d ip route replace 192.0.2.33/32 dev eth0 src 192.0.2.2
+	src_case follow-a-route-change 192.0.2.2
+	ns_exec d ip addr del 192.0.2.2/24 dev eth0
+	src_case follow-an-address-removal 192.0.2.1
+else
+	tap_fail "tcp/kept-sockets-source-address" "no runs: $(tail -n 3 "$NS_TMP/srcd.log" | tr '\n' ' ')"
+fi
+ns_stop "$SDPID" 5
+ns_stop "$SSRV" 5
+ns_exec d ip route del 192.0.2.33/32 2>/dev/null
 
 # ---- file descriptors and memory flat over 10,000 checks ---------------------
 SCONF=$NS_TMP/scale.conf
