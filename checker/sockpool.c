@@ -114,6 +114,8 @@ static void pool_close(struct chk_engine *e, struct chk_sockpool *sp, size_t k)
 {
 	size_t i;
 
+	if (!k)
+		return; /* sp->fd may be NULL: memmove must not see it */
 	for (i = 0; i < k; i++)
 		ev_fd_close(e->loop, sp->fd[i]);
 	memmove(sp->fd, sp->fd + k, (sp->n - k) * sizeof(*sp->fd));
