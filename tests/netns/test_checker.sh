@@ -39,7 +39,8 @@ mode, addr = sys.argv[1], sys.argv[2]
 BIG = b"x" * (10 * 1024 * 1024)
 
 def tcp(port, handler):
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port)); s.listen(128)
     def loop():
         while True:
@@ -47,7 +48,7 @@ def tcp(port, handler):
             if handler is peers:
                 # the checker may have reset it already: log at accept
                 with open(sys.argv[4], "a") as f:
-                    f.write("%s %d\n" % a)
+                    f.write("%s %d\n" % a[:2])
                 c.close()
                 continue
             threading.Thread(target=guard, args=(handler, c), daemon=True).start()
@@ -249,18 +250,21 @@ wait_until 10 port_open 192.0.2.21 80 && wait_until 10 port_open 192.0.2.22 443 
 	tap_fail "netns/checker servers" "a test server did not start"
 
 # the first SYN of every connection to port 8009 is dropped: the client
-# connects on its retransmission, a second later
+# connects on its retransmission, a second later. A retransmitted SYN
+# carries the same initial sequence number, a new connection another one
+# (the checker's kept sockets reuse their source address and port, so
+# those cannot tell connections apart)
 ns_exec r nft -f - <<'NFT' || tap_fail "netns/nft-first-syn-drop" "nft failed"
 table inet ddchk {
 	set seen {
-		type ipv4_addr . inet_service
+		typeof tcp sequence
 		flags dynamic,timeout
 		timeout 60s
 	}
 	chain input {
 		type filter hook input priority 0; policy accept;
-		tcp dport 8009 tcp flags & (syn | ack) == syn ip saddr . tcp sport @seen accept
-		tcp dport 8009 tcp flags & (syn | ack) == syn add @seen { ip saddr . tcp sport } drop
+		tcp dport 8009 tcp flags & (syn | ack) == syn tcp sequence @seen accept
+		tcp dport 8009 tcp flags & (syn | ack) == syn add @seen { tcp sequence } drop
 	}
 }
 NFT
@@ -1139,19 +1143,24 @@ fi
 # (checker/sockpool.c). The real server logs each connection's source; the
 # route towards it names the source, and the test changes it twice: a new
 # route (a reset through the routing watch), then the removal of the
-# address that route used (the route goes with it). Each time the new
-# connections must come from the address routing now picks, the server
-# staying up with no failure seen.
-ns_addr r eth0 192.0.2.33/24
-ns_exec d ip route add 192.0.2.33/32 dev eth0 src 192.0.2.1
-SCONF2=$NS_TMP/srcaddr.conf
-cat >"$SCONF2" <<EOF
-virtual_server 203.0.113.42 80 {
+# address that route used (the route goes with it, or loses its source).
+# Each time the new connections must come from the address routing now
+# picks, the server staying up with no failure seen. IPv4 and IPv6.
+# src_family TAG RS PLEN SRC1 SRC2 PORT VIP
+src_family() {
+	local tag=$1 rs=$2 plen=$3 s1=$4 s2=$5 port=$6 vip=$7
+	local conf=$NS_TMP/srcaddr$tag.conf log=$OUT/src_peers$tag.log
+	local vsn="[$vip]:tcp:80" rsn="[$rs]:tcp:$port"
+	local pid spid nruns nports
+	ns_addr r eth0 "$rs/$plen"
+	ns_exec d ip route add "$rs" dev eth0 src "$s1"
+	cat >"$conf" <<EOF
+virtual_server $vip 80 {
   delay_loop 0.2
   lb_algo rr
   lb_kind DR
   protocol TCP
-  real_server 192.0.2.33 7007 {
+  real_server $rs $port {
     TCP_CHECK {
       connect_timeout 1
       warmup 0
@@ -1159,51 +1168,51 @@ virtual_server 203.0.113.42 80 {
   }
 }
 EOF
-SVS="[203.0.113.42]:tcp:80" SRS="[192.0.2.33]:tcp:7007"
-SPEERS=$OUT/src_peers.log
-: >"$SPEERS"
-ns_bg srcsrv r python3 "$NS_TMP/srv.py" peers 192.0.2.33 7007 "$SPEERS"
-SSRV=$NS_LAST
-wait_until 5 listening 7007
-ns_bg srcd d "$DIRECTORD" -n -l -C -f "$SCONF2" --control "$CTL" -p "$NS_TMP/srcd.pid"
-SDPID=$NS_LAST
-# the sources of the connections from line @1 (1-based) of the peers log
-sources_from() { tail -n +"$1" "$SPEERS" | cut -d' ' -f1 | sort -u | tr '\n' ' '; }
-# NAME EXPECTED: after a settling moment, 6 new connections, all from EXPECTED
-src_case() {
-	local name=$1 want=$2 n0 got up lf
-	sleep 0.5
-	n0=$(($(wc -l <"$SPEERS") + 1))
-	if wait_until 8 lines_ge "$SPEERS" $((n0 + 5)); then
-		got=$(sources_from "$n0")
-		up=$(rsq "$SVS" "$SRS" 'r["up"]')
-		lf=$(rsq "$SVS" "$SRS" 'repr(r["last_failure"])')
-		[ "$got" = "$want " ] && [ "$up" = True ] && [ "$lf" = "''" ] &&
-			tap_ok "tcp/kept-sockets-$name (from $want)" ||
-			tap_fail "tcp/kept-sockets-$name" "sources '$got' (want $want), up $up, last failure $lf"
+	: >"$log"
+	ns_bg "srcsrv$tag" r python3 "$NS_TMP/srv.py" peers "$rs" "$port" "$log"
+	spid=$NS_LAST
+	wait_until 5 listening "$port"
+	ns_bg "srcd$tag" d "$DIRECTORD" -n -l -C -f "$conf" --control "$CTL" -p "$NS_TMP/srcd.pid"
+	pid=$NS_LAST
+	# NAME EXPECTED: after a settling moment, 6 new connections, all
+	# from EXPECTED
+	src_case() {
+		local name=tcp/kept-sockets$tag-$1 want=$2 n0 got up lf
+		sleep 0.5
+		n0=$(($(wc -l <"$log") + 1))
+		if wait_until 8 lines_ge "$log" $((n0 + 5)); then
+			got=$(tail -n +"$n0" "$log" | cut -d' ' -f1 | sort -u | tr '\n' ' ')
+			up=$(rsq "$vsn" "$rsn" 'r["up"]')
+			lf=$(rsq "$vsn" "$rsn" 'repr(r["last_failure"])')
+			[ "$got" = "$want " ] && [ "$up" = True ] && [ "$lf" = "''" ] &&
+				tap_ok "$name (from $want)" ||
+				tap_fail "$name" "sources '$got' (want $want), up $up, last failure $lf"
+		else
+			tap_fail "$name" "runs: $(wc -l <"$log"); log: $(tail -n 3 "$NS_TMP/srcd$tag.log" | tr '\n' ' ')"
+		fi
+	}
+	if wait_until 8 lines_ge "$log" 3; then
+		src_case source-address "$s1"
+		# the ports repeat: kept sockets are in use, bound to it
+		nruns=$(wc -l <"$log")
+		nports=$(cut -d' ' -f2 "$log" | sort -u | wc -l)
+		[ "$nports" -lt "$nruns" ] &&
+			tap_ok "tcp/kept-sockets$tag-reused ($nruns runs from $nports ports)" ||
+			tap_fail "tcp/kept-sockets$tag-reused" "$nruns runs from $nports ports"
+		ns_addr d eth0 "$s2/$plen"
+		ns_exec d ip route replace "$rs" dev eth0 src "$s2"
+		src_case follow-a-route-change "$s2"
+		ns_exec d ip addr del "$s2/$plen" dev eth0
+		src_case follow-an-address-removal "$s1"
 	else
-		tap_fail "tcp/kept-sockets-$name" "runs: $(wc -l <"$SPEERS"); log: $(tail -n 3 "$NS_TMP/srcd.log" | tr '\n' ' ')"
+		tap_fail "tcp/kept-sockets$tag-source-address" "no runs: $(tail -n 3 "$NS_TMP/srcd$tag.log" | tr '\n' ' ')"
 	fi
+	ns_stop "$pid" 5
+	ns_stop "$spid" 5
+	ns_exec d ip route del "$rs" 2>/dev/null
 }
-if wait_until 8 lines_ge "$SPEERS" 3; then
-	src_case source-address 192.0.2.1
-	# the ports repeat: kept sockets are in use, bound to that address
-	nruns=$(wc -l <"$SPEERS")
-	nports=$(cut -d' ' -f2 "$SPEERS" | sort -u | wc -l)
-	[ "$nports" -lt "$nruns" ] &&
-		tap_ok "tcp/kept-sockets-reused ($nruns runs from $nports ports)" ||
-		tap_fail "tcp/kept-sockets-reused" "$nruns runs from $nports ports"
-	ns_addr d eth0 192.0.2.2/24
-	ns_exec d ip route replace 192.0.2.33/32 dev eth0 src 192.0.2.2
-	src_case follow-a-route-change 192.0.2.2
-	ns_exec d ip addr del 192.0.2.2/24 dev eth0
-	src_case follow-an-address-removal 192.0.2.1
-else
-	tap_fail "tcp/kept-sockets-source-address" "no runs: $(tail -n 3 "$NS_TMP/srcd.log" | tr '\n' ' ')"
-fi
-ns_stop "$SDPID" 5
-ns_stop "$SSRV" 5
-ns_exec d ip route del 192.0.2.33/32 2>/dev/null
+src_family "" 192.0.2.33 24 192.0.2.1 192.0.2.2 7007 203.0.113.42
+src_family -v6 2001:db8::33 64 2001:db8::1 2001:db8::2 7008 2001:db8:ff::42
 
 # ---- file descriptors and memory flat over 10,000 checks ---------------------
 SCONF=$NS_TMP/scale.conf
