@@ -119,7 +119,6 @@ struct chk_engine {
 	struct chk_sockpool pool[CHK_POOLS];
 	size_t pool_idle; /* sockets idle in the pools */
 	size_t pool_open; /* sockets of the pools, idle or lent to a probe */
-	size_t n_srcs; /* pools of a source address in use */
 	int srcwatch_fd; /* routing changes (srcwatch.c), -1 none */
 	struct ev_timer *pool_trim; /* armed while a pool holds sockets */
 	struct chk_tqs tqs; /* timers of checkers and probes */

@@ -204,6 +204,11 @@ bool chk_sock_pool_shed(struct chk_engine *e);
 void chk_sock_pool_reset(struct chk_engine *e);
 
 /**
+ * chk_sock_pool_sources - how many source addresses the pools learned.
+ */
+size_t chk_sock_pool_sources(const struct chk_engine *e);
+
+/**
  * chk_sock_pool_free - close the pooled sockets and free the pools.
  */
 void chk_sock_pool_free(struct chk_engine *e);

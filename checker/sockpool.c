@@ -82,7 +82,6 @@ static uint8_t src_pool(struct chk_engine *e, const struct sockaddr_storage *me)
 				sp->src.v4 = *(const struct sockaddr_in *)me;
 				sp->src.v4.sin_port = 0;
 			}
-			e->n_srcs++;
 			return (uint8_t)i;
 		}
 		if (src_same(me, &sp->src.sa))
@@ -95,10 +94,9 @@ int chk_sock_take(struct chk_engine *e, int family, uint8_t src, uint8_t *from)
 {
 	struct chk_sockpool *sp = &e->pool[src];
 
-	/* the learned source's pool first; a socket bound to no address
-	 * serves any destination */
-	if (src < CHK_POOL_SRC || src >= CHK_POOLS ||
-	    sp->src.sa.sa_family != family || !sp->n)
+	/* the learned source's pool first (pools of no address have no
+	 * family); a socket bound to no address serves any destination */
+	if (sp->src.sa.sa_family != family || !sp->n)
 		sp = &e->pool[chk_sock_pool_any(family)];
 	*from = (uint8_t)(sp - e->pool);
 	if (!sp->n)
@@ -202,7 +200,7 @@ bool chk_sock_give(struct chk_engine *e, int fd, int family, uint8_t from,
 	uint8_t to = from;
 	struct chk_sockpool *sp;
 
-	if (from >= CHK_POOLS)
+	if (from == CHK_POOL_STALE)
 		return false; /* sources changed while it was lent */
 	/* a new socket learns its source: the pool it joins, and its
 	 * checker's (the watch tells when routing may choose another) */
@@ -267,7 +265,17 @@ static void pool_close_all(struct chk_engine *e)
 		e->pool[i].low = 0;
 		memset(&e->pool[i].src, 0, sizeof(e->pool[i].src));
 	}
-	e->n_srcs = 0;
+}
+
+size_t chk_sock_pool_sources(const struct chk_engine *e)
+{
+	size_t i;
+
+	/* used pools come first (src_pool) */
+	for (i = CHK_POOL_SRC; i < CHK_POOLS; i++)
+		if (!e->pool[i].src.sa.sa_family)
+			break;
+	return i - CHK_POOL_SRC;
 }
 
 void chk_sock_pool_reset(struct chk_engine *e)

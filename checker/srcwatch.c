@@ -34,18 +34,11 @@ static void srcwatch_io(struct ev_loop *l, int fd, uint32_t events, void *arg)
 	/* drain: one reset for a burst of messages */
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0) {
-			changed = true;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
 		/* ENOBUFS: messages were lost, something changed */
-		if (n < 0 && errno == ENOBUFS) {
+		if (n > 0 || (n < 0 && errno == ENOBUFS))
 			changed = true;
-			continue;
-		}
-		break;
+		else if (!(n < 0 && errno == EINTR))
+			break;
 	}
 	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		log_warn("checker: routing watch failed (%s); pooled sockets "

@@ -9,6 +9,7 @@
 #include "jw.h"
 #include "log.h"
 #include "checker/notify.h"
+#include "checker/probe.h"
 #include "checker/proc.h"
 #include "checker/status.h"
 
@@ -109,7 +110,7 @@ char *chk_status_json(const struct chk_engine *e, bool only_down)
 	jw_int(&w, "probes_waiting", (int64_t)e->waitq.live);
 	jw_int(&w, "probes_deferred", (int64_t)e->slots_deferred);
 	jw_int(&w, "tcp_sockets", (int64_t)e->pool_open);
-	jw_int(&w, "tcp_source_addresses", (int64_t)e->n_srcs);
+	jw_int(&w, "tcp_source_addresses", (int64_t)chk_sock_pool_sources(e));
 	jw_bool(&w, "truncated", only_down);
 	jw_int(&w, "real_servers", (int64_t)n_rs);
 	jw_int(&w, "real_servers_down", (int64_t)n_down);
