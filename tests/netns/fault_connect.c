@@ -2,10 +2,11 @@
  * fault_connect.c - test tool (LD_PRELOAD), not product code: fails one
  * connect() of a TCP socket that is already bound to a port with
  * EADDRNOTAVAIL, as the kernel would if another socket held the same
- * source address and port towards that server. The checker's pooled
- * sockets own their port alone (checker/sock.c), so the kernel cannot be
- * brought to refuse one from outside; its retry from a new socket is
- * tested with this.
+ * source address and port towards that server (with DD_FAULT_ERRNO=EINVAL:
+ * as it would if the bound source address were gone). The checker's
+ * pooled sockets own their address and port alone (checker/sockpool.c),
+ * so the kernel cannot be brought to refuse one from outside on cue; its
+ * retry from a new socket is tested with this.
  * Env DD_FAULT_CONNECT=FILE: the first process to create FILE (O_EXCL)
  * injects the failure, once; FILE then names the port refused.
  */
@@ -16,10 +17,19 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 typedef int (*connect_fn)(int, const struct sockaddr *, socklen_t);
+
+/* the errno injected: DD_FAULT_ERRNO=EINVAL, else EADDRNOTAVAIL */
+static int fault_errno(void)
+{
+	const char *e = getenv("DD_FAULT_ERRNO");
+
+	return e && strcmp(e, "EINVAL") == 0 ? EINVAL : EADDRNOTAVAIL;
+}
 
 /* the bound port of TCP socket @fd, 0 when unbound or not TCP */
 static unsigned bound_port(int fd)
@@ -55,7 +65,7 @@ int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		if (m >= 0) {
 			dprintf(m, "%u\n", port);
 			close(m);
-			errno = EADDRNOTAVAIL;
+			errno = fault_errno();
 			return -1;
 		}
 	}

@@ -1090,8 +1090,9 @@ ns_stop "$OPID" 5
 # ---- a kept port refused at connect: the run retries from a new socket -------
 # The kernel cannot be made to refuse a pooled socket's port from outside
 # (the socket owns it alone), so tests/netns/fault_connect.c, preloaded,
-# fails the first connect of a bound TCP socket with EADDRNOTAVAIL. The run
-# must go on from a new socket: no failure seen, the server still reached.
+# fails the first connect of a bound TCP socket with EADDRNOTAVAIL, then
+# in a second daemon with EINVAL. The run must go on from a new socket: no
+# failure seen, the server still reached.
 FAULT_SO=$NS_TMP/fault_connect.so
 FCONF=$NS_TMP/fault.conf
 cat >"$FCONF" <<EOF
@@ -1117,24 +1118,32 @@ else
 	ns_bg faultsrv r python3 "$NS_TMP/srv.py" peers 192.0.2.31 7006 "$OUT/fault_peers.log"
 	FSRV=$NS_LAST
 	wait_until 5 listening 7006
-	# ASan wants its runtime first among the preloads: the order is ours
-	ns_bg faultd d env LD_PRELOAD="$FAULT_SO" DD_FAULT_CONNECT="$OUT/fault.mark" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-		"$DIRECTORD" -n -l -C -f "$FCONF" --control "$CTL" -p "$NS_TMP/fault.pid"
-	FPID=$NS_LAST
-	# injected, then at least 3 more runs reached the server
-	if wait_until 8 test -s "$OUT/fault.mark" &&
-		n0=$(wc -l <"$OUT/fault_peers.log") &&
-		wait_until 5 lines_ge "$OUT/fault_peers.log" $((n0 + 3)); then
-		up=$(rsq "$FVS" "$FRS" 'r["up"]')
-		lf=$(rsq "$FVS" "$FRS" 'repr(r["last_failure"])')
-		[ "$up" = True ] && [ "$lf" = "''" ] &&
-			tap_ok "tcp/kept-port-refused-retries-new-socket (port $(cat "$OUT/fault.mark") refused)" ||
-			tap_fail "tcp/kept-port-refused-retries-new-socket" "up $up, last failure $lf"
-	else
-		tap_fail "tcp/kept-port-refused-retries-new-socket" "injected: $(cat "$OUT/fault.mark" 2>/dev/null || echo no); runs: $(wc -l <"$OUT/fault_peers.log" 2>/dev/null); log: $(tail -n 3 "$NS_TMP/faultd.log" | tr '\n' ' ')"
-	fi
-	ns_stop "$FPID" 5
+	# EADDRNOTAVAIL: the kept port is taken towards that server; EINVAL:
+	# the kept source address is gone before the routing watch says so
+	for fault in EADDRNOTAVAIL:kept-port-refused EINVAL:kept-address-gone; do
+		ferr=${fault%%:*} fname=tcp/${fault#*:}-retries-new-socket
+		rm -f "$OUT/fault.mark"
+		# ASan wants its runtime first among the preloads: the order
+		# is ours
+		ns_bg faultd d env LD_PRELOAD="$FAULT_SO" DD_FAULT_CONNECT="$OUT/fault.mark" \
+			DD_FAULT_ERRNO="$ferr" \
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+			"$DIRECTORD" -n -l -C -f "$FCONF" --control "$CTL" -p "$NS_TMP/fault.pid"
+		FPID=$NS_LAST
+		# injected, then at least 3 more runs reached the server
+		if wait_until 8 test -s "$OUT/fault.mark" &&
+			n0=$(wc -l <"$OUT/fault_peers.log") &&
+			wait_until 5 lines_ge "$OUT/fault_peers.log" $((n0 + 3)); then
+			up=$(rsq "$FVS" "$FRS" 'r["up"]')
+			lf=$(rsq "$FVS" "$FRS" 'repr(r["last_failure"])')
+			[ "$up" = True ] && [ "$lf" = "''" ] &&
+				tap_ok "$fname (port $(cat "$OUT/fault.mark"): $ferr)" ||
+				tap_fail "$fname" "up $up, last failure $lf"
+		else
+			tap_fail "$fname" "injected: $(cat "$OUT/fault.mark" 2>/dev/null || echo no); runs: $(wc -l <"$OUT/fault_peers.log" 2>/dev/null); log: $(tail -n 3 "$NS_TMP/faultd.log" | tr '\n' ' ')"
+		fi
+		ns_stop "$FPID" 5
+	done
 	ns_stop "$FSRV" 5
 fi
 
@@ -1151,7 +1160,7 @@ src_family() {
 	local tag=$1 rs=$2 plen=$3 s1=$4 s2=$5 port=$6 vip=$7
 	local conf=$NS_TMP/srcaddr$tag.conf log=$OUT/src_peers$tag.log
 	local vsn="[$vip]:tcp:80" rsn="[$rs]:tcp:$port"
-	local pid spid nruns nports
+	local pid spid nruns nports nsrc
 	ns_addr r eth0 "$rs/$plen"
 	ns_exec d ip route add "$rs" dev eth0 src "$s1"
 	cat >"$conf" <<EOF
@@ -1199,6 +1208,10 @@ EOF
 		[ "$nports" -lt "$nruns" ] &&
 			tap_ok "tcp/kept-sockets$tag-reused ($nruns runs from $nports ports)" ||
 			tap_fail "tcp/kept-sockets$tag-reused" "$nruns runs from $nports ports"
+		nsrc=$(ctl status --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["checker"]["tcp_source_addresses"])' 2>/dev/null)
+		[ "$nsrc" = 1 ] &&
+			tap_ok "tcp/kept-sockets$tag-status-counts-the-source-address" ||
+			tap_fail "tcp/kept-sockets$tag-status-counts-the-source-address" "tcp_source_addresses ${nsrc:-?}, want 1"
 		ns_addr d eth0 "$s2/$plen"
 		ns_exec d ip route replace "$rs" dev eth0 src "$s2"
 		src_case follow-a-route-change "$s2"
