@@ -3,6 +3,7 @@
  * error at the current line, naming the keyword, and returns 0 or -1.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,13 +11,23 @@
 
 #include "cfg_int.h"
 
-static bool all_digits(const char *s)
+/* @s as a decimal number, digits only; false when empty, not digits or
+ * above ULONG_MAX (by hand: strtoul per number was a tenth of the parse of
+ * a big configuration) */
+static bool dec_parse(const char *s, unsigned long *out)
 {
+	unsigned long v = 0;
+
 	if (!*s)
 		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
+	for (; *s; s++) {
+		unsigned long d = (unsigned long)(unsigned char)*s - '0';
+
+		if (d > 9 || v > (ULONG_MAX - d) / 10)
 			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
 	return true;
 }
 
@@ -25,9 +36,7 @@ int cfg_arg_uint(struct cfg_ctx *x, const char *what, const char *s,
 {
 	unsigned long v;
 
-	errno = 0;
-	v = all_digits(s) ? strtoul(s, NULL, 10) : 0;
-	if (!all_digits(s) || errno || v < lo || v > hi) {
+	if (!dec_parse(s, &v) || v < lo || v > hi) {
 		cfg_err(x, "%s '%s' is not an integer from %lu to %lu", what, s,
 			lo, hi);
 		return -1;
@@ -39,18 +48,23 @@ int cfg_arg_uint(struct cfg_ctx *x, const char *what, const char *s,
 int cfg_arg_int(struct cfg_ctx *x, const char *what, const char *s, long lo,
 		long hi, int *out)
 {
+	bool neg = *s == '-';
 	const char *d = (*s == '-' || *s == '+') ? s + 1 : s;
+	unsigned long u;
 	long v;
 
-	errno = 0;
-	v = all_digits(d) ? strtol(s, NULL, 10) : 0;
-	if (!all_digits(d) || errno || v < lo || v > hi) {
-		cfg_err(x, "%s '%s' is not an integer from %ld to %ld", what, s,
-			lo, hi);
-		return -1;
-	}
+	/* a magnitude beyond long's range is out of any range asked */
+	if (!dec_parse(d, &u) || u > (unsigned long)LONG_MAX)
+		goto bad;
+	v = neg ? -(long)u : (long)u;
+	if (v < lo || v > hi)
+		goto bad;
 	*out = (int)v;
 	return 0;
+bad:
+	cfg_err(x, "%s '%s' is not an integer from %ld to %ld", what, s, lo,
+		hi);
+	return -1;
 }
 
 int cfg_arg_time(struct cfg_ctx *x, const char *what, const char *s,

@@ -220,6 +220,13 @@ struct cfg_ctx {
 	struct cfg_rs *cur_rs; /* real server being parsed */
 	struct cfg_vs *cur_vs; /* virtual server being parsed */
 	struct cfg_vrrp *cur_vrrp;
+	/* keywords found lately, by a hash of block and name: a big
+	 * configuration repeats a few (real_server, weight) thousands of
+	 * times, each a linear search of a long table */
+	struct cfg_kw_memo {
+		const struct cfg_block *b;
+		const struct cfg_kw *k;
+	} kw_memo[128]; /* 2^7: lookup_kw takes 7 bits */
 };
 
 /* ---- diagnostics (cfg_diag.c) ----------------------------------------- */

@@ -55,6 +55,7 @@ struct cfg_lex {
 	 * hold several lines (a multi-line value), ln_pos is the next one */
 	char *ln;
 	size_t ln_len, ln_pos;
+	bool ln_multi; /* expanded: may hold several lines */
 	const char *exp_file;
 	int exp_line;
 	struct lex_buf words; /* NUL-separated words of the current line */
@@ -369,15 +370,20 @@ static int expand(struct cfg_lex *lx, const char *s, int depth)
 
 /* ---- words ------------------------------------------------------------- */
 
-static void add_tok(struct cfg_lex *lx, size_t off, bool quoted, size_t *n)
+static void grow_tok(struct cfg_lex *lx)
 {
-	if (*n + 1 >= lx->tok_cap) {
-		lx->tok_cap = lx->tok_cap ? lx->tok_cap * 2 : 16;
-		lx->tok = realloc(lx->tok, lx->tok_cap * sizeof(*lx->tok));
-		lx->quoted = realloc(lx->quoted, lx->tok_cap);
-		if (!lx->tok || !lx->quoted)
-			abort();
-	}
+	lx->tok_cap = lx->tok_cap ? lx->tok_cap * 2 : 16;
+	lx->tok = realloc(lx->tok, lx->tok_cap * sizeof(*lx->tok));
+	lx->quoted = realloc(lx->quoted, lx->tok_cap);
+	if (!lx->tok || !lx->quoted)
+		abort();
+}
+
+static inline void add_tok(struct cfg_lex *lx, size_t off, bool quoted,
+			   size_t *n)
+{
+	if (*n + 1 >= lx->tok_cap)
+		grow_tok(lx);
 	lx->tok[*n] = (char *)(uintptr_t)off; /* rebased once words settle */
 	lx->quoted[*n] = quoted;
 	(*n)++;
@@ -424,8 +430,8 @@ static const bool word_stop[256] = {
 	['"'] = true,  ['\''] = true,
 };
 
-/* Split one line into words: comments, quotes and braces. */
-static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
+/* Split one line of @len bytes into words: comments, quotes and braces. */
+static int split(struct cfg_lex *lx, const char *s, size_t len, size_t *ntok)
 {
 	const char *p = s;
 	char *w;
@@ -434,7 +440,7 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 	 * plus its NUL: room for all words at once, written directly (a
 	 * buf_add per byte was most of the parse of a big configuration) */
 	lx->words.len = 0;
-	buf_reserve(&lx->words, 2 * strlen(s) + 1);
+	buf_reserve(&lx->words, 2 * len + 1);
 	w = lx->words.s;
 	*ntok = 0;
 	for (;;) {
@@ -452,17 +458,16 @@ static int split(struct cfg_lex *lx, const char *s, size_t *ntok)
 			add_tok(lx, start, false, ntok);
 			continue;
 		}
-		/* a comment starts at any unquoted '#' or '!' */
-		while (*p && *p != ' ' && *p != '\t' && *p != '\r' &&
-		       *p != '{' && *p != '}' && *p != '#' && *p != '!') {
-			char q = *p, c;
+		/* plain runs and quoted parts up to a byte that ends the word:
+		 * a comment starts at any unquoted '#' or '!' */
+		for (;;) {
+			char q, c;
 
-			if (q != '"' && q != '\'') {
-				/* the plain run up to the next special byte */
-				while (!word_stop[(unsigned char)*p])
-					*w++ = *p++;
-				continue;
-			}
+			while (!word_stop[(unsigned char)*p])
+				*w++ = *p++;
+			q = *p;
+			if (q != '"' && q != '\'')
+				break;
 			quoted = true;
 			for (p++; *p && *p != q; p++) {
 				c = *p;
@@ -499,9 +504,9 @@ static const char *skip_blank(const char *s)
  * expands to several lines. A line that continues nothing is ended in
  * place in the file buffer (ours: a copy, or bytes taken from a consumed
  * snapshot that nothing reads again) and returned as it is; a joined one
- * is built in lx->raw. NULL at the end.
+ * is built in lx->raw. NULL at the end; *@len is the line's length.
  */
-static char *read_raw(struct cfg_lex *lx, struct lex_file *f)
+static char *read_raw(struct cfg_lex *lx, struct lex_file *f, size_t *len)
 {
 	char *first = f->buf + f->pos;
 	bool def;
@@ -533,9 +538,11 @@ static char *read_raw(struct cfg_lex *lx, struct lex_file *f)
 		}
 		if (s == first) {
 			s[n] = '\0';
+			*len = n;
 			return s;
 		}
 		buf_add(&lx->raw, s, n);
+		*len = lx->raw.len;
 		return lx->raw.s;
 	}
 }
@@ -563,7 +570,8 @@ static const char *conditional(struct cfg_lex *lx, const char *s)
 static bool next_expanded(struct cfg_lex *lx)
 {
 	struct lex_file *f;
-	char *s;
+	char *s, *end;
+	size_t len;
 
 	for (;;) {
 		if (!lx->n_stack)
@@ -574,7 +582,7 @@ static bool next_expanded(struct cfg_lex *lx)
 			lx->n_stack--;
 			continue;
 		}
-		s = read_raw(lx, f);
+		s = read_raw(lx, f, &len);
 		if (!s) {
 			file_release(f);
 			lx->n_stack--;
@@ -582,6 +590,7 @@ static bool next_expanded(struct cfg_lex *lx)
 		}
 		lx->x->loc.file = f->name;
 		lx->x->loc.line = lx->raw_line;
+		end = s + len;
 		s = (char *)skip_blank(s);
 		s = (char *)conditional(lx, s);
 		if (!s)
@@ -589,15 +598,18 @@ static bool next_expanded(struct cfg_lex *lx)
 		s = (char *)skip_blank(s);
 		if (*s == '$' && try_define(lx, s))
 			continue;
-		if (strchr(s, '$')) {
+		lx->ln_multi = false;
+		if (memchr(s, '$', (size_t)(end - s))) {
 			lx->exp.len = 0;
 			buf_add(&lx->exp, "", 0);
 			if (expand(lx, s, 0) < 0)
 				continue;
 			s = lx->exp.s;
+			end = s + lx->exp.len;
+			lx->ln_multi = true;
 		}
 		lx->ln = s;
-		lx->ln_len = strlen(s);
+		lx->ln_len = (size_t)(end - s);
 		lx->ln_pos = 0;
 		lx->exp_file = f->name;
 		lx->exp_line = lx->raw_line;
@@ -608,8 +620,8 @@ static bool next_expanded(struct cfg_lex *lx)
 int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 {
 	for (;;) {
-		size_t ntok, i;
-		char *line, *nl;
+		size_t ntok, i, len;
+		char *line, *nl = NULL;
 
 		if (!lx->ln || lx->ln_pos > lx->ln_len) {
 			if (!next_expanded(lx)) {
@@ -618,16 +630,20 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 			}
 		}
 		line = lx->ln + lx->ln_pos;
-		nl = memchr(line, '\n', lx->ln_len - lx->ln_pos);
+		/* only an expansion can hold a newline */
+		if (lx->ln_multi)
+			nl = memchr(line, '\n', lx->ln_len - lx->ln_pos);
 		if (nl) {
 			*nl = '\0';
+			len = (size_t)(nl - line);
 			lx->ln_pos = (size_t)(nl - lx->ln) + 1;
 		} else {
+			len = lx->ln_len - lx->ln_pos;
 			lx->ln_pos = lx->ln_len + 1;
 		}
 		lx->x->loc.file = lx->exp_file;
 		lx->x->loc.line = lx->exp_line;
-		if (split(lx, line, &ntok) < 0 || !ntok)
+		if (split(lx, line, len, &ntok) < 0 || !ntok)
 			continue;
 		for (i = 0; i < ntok; i++)
 			lx->tok[i] = lx->words.s + (uintptr_t)lx->tok[i];

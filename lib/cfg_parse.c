@@ -113,6 +113,25 @@ static const struct cfg_kw *find_kw(const struct cfg_block *b, const char *name)
 	return NULL;
 }
 
+/* find_kw through the context's memo of recent hits */
+static const struct cfg_kw *
+lookup_kw(struct cfg_ctx *x, const struct cfg_block *b, const char *name)
+{
+	struct cfg_kw_memo *m;
+	uint64_t h = (uintptr_t)b;
+	const char *p;
+
+	for (p = name; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	/* Fibonacci hashing: the top bits mix every bit of h */
+	m = &x->kw_memo[(h * 0x9e3779b97f4a7c15u) >> 57];
+	if (m->b == b && !strcmp(m->k->name, name))
+		return m->k;
+	m->k = find_kw(b, name);
+	m->b = m->k ? b : NULL;
+	return m->k;
+}
+
 static const char *where(const struct cfg_block *b)
 {
 	return b == &cfg_blk_root ? "at the top level" : b->name;
@@ -191,7 +210,7 @@ static void statement(struct pstate *ps, const struct cfg_block *b, void *obj,
 		}
 		return;
 	}
-	k = find_kw(b, st->argv[0]);
+	k = lookup_kw(x, b, st->argv[0]);
 	if (!k && b->unknown && st->end != END_OPEN) {
 		b->unknown(x, obj, st->argc, st->argv);
 		return;
