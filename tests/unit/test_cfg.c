@@ -716,6 +716,17 @@ static const struct bad_case bad_cases[] = {
 	  "weight '70000' is not an integer from 0 to 65535" },
 	{ "track_weight.conf", "track_weight.conf", 5,
 	  "weight '300' is not an integer from -253 to 253" },
+	/* numbers read by hand: one past ULONG_MAX, one below LONG_MIN */
+	{ "number_overflow.conf", "number_overflow.conf", 4,
+	  "weight '18446744073709551616' is not an integer from 0 to 65535" },
+	{ "int_overflow.conf", "int_overflow.conf", 5,
+	  "weight '-9223372036854775809' is not an integer from -253 to "
+	  "253" },
+	/* dotted quads the fast reader refuses, and inet_pton too */
+	{ "addr_leading_zero.conf", "addr_leading_zero.conf", 3,
+	  "real_server '192.0.2.021' is not an IPv4 or IPv6 address" },
+	{ "addr_three_parts.conf", "addr_three_parts.conf", 3,
+	  "real_server '192.0.2' is not an IPv4 or IPv6 address" },
 	{ "ssl_ca.conf", "ssl_ca.conf", 2,
 	  "SSL ca '/nonexistent/ca.pem' cannot be read" },
 	{ "ssl_ca_garbage.conf", "ssl_ca_garbage.conf", 2,
