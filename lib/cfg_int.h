@@ -199,6 +199,8 @@ struct cfg_vrrp_unset {
 	bool no_vips; /* no_virtual_ipaddress */
 };
 
+#define CFG_KW_MEMO_BITS 7 /* struct cfg_ctx's keyword memo: 128 entries */
+
 struct cfg_ctx {
 	struct cfg *c;
 	struct cfg_diag *diag;
@@ -226,7 +228,7 @@ struct cfg_ctx {
 	struct cfg_kw_memo {
 		const struct cfg_block *b;
 		const struct cfg_kw *k;
-	} kw_memo[128]; /* 2^7: lookup_kw takes 7 bits */
+	} kw_memo[1u << CFG_KW_MEMO_BITS];
 };
 
 /* ---- diagnostics (cfg_diag.c) ----------------------------------------- */

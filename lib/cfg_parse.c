@@ -124,7 +124,7 @@ lookup_kw(struct cfg_ctx *x, const struct cfg_block *b, const char *name)
 	for (p = name; *p; p++)
 		h = h * 31 + (unsigned char)*p;
 	/* Fibonacci hashing: the top bits mix every bit of h */
-	m = &x->kw_memo[(h * 0x9e3779b97f4a7c15u) >> 57];
+	m = &x->kw_memo[(h * 0x9e3779b97f4a7c15u) >> (64 - CFG_KW_MEMO_BITS)];
 	if (m->b == b && !strcmp(m->k->name, name))
 		return m->k;
 	m->k = find_kw(b, name);
