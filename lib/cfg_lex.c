@@ -55,7 +55,6 @@ struct cfg_lex {
 	 * hold several lines (a multi-line value), ln_pos is the next one */
 	char *ln;
 	size_t ln_len, ln_pos;
-	bool ln_multi; /* expanded: may hold several lines */
 	const char *exp_file;
 	int exp_line;
 	struct lex_buf words; /* NUL-separated words of the current line */
@@ -598,7 +597,6 @@ static bool next_expanded(struct cfg_lex *lx)
 		s = (char *)skip_blank(s);
 		if (*s == '$' && try_define(lx, s))
 			continue;
-		lx->ln_multi = false;
 		if (memchr(s, '$', (size_t)(end - s))) {
 			lx->exp.len = 0;
 			buf_add(&lx->exp, "", 0);
@@ -606,7 +604,6 @@ static bool next_expanded(struct cfg_lex *lx)
 				continue;
 			s = lx->exp.s;
 			end = s + lx->exp.len;
-			lx->ln_multi = true;
 		}
 		lx->ln = s;
 		lx->ln_len = (size_t)(end - s);
@@ -630,8 +627,8 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 			}
 		}
 		line = lx->ln + lx->ln_pos;
-		/* only an expansion can hold a newline */
-		if (lx->ln_multi)
+		/* only an expansion (a line in lx->exp) can hold a newline */
+		if (lx->ln == lx->exp.s)
 			nl = memchr(line, '\n', lx->ln_len - lx->ln_pos);
 		if (nl) {
 			*nl = '\0';
