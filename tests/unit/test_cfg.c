@@ -482,6 +482,43 @@ static void test_addr_fmt_v4(void **state)
 	assert_int_equal(strlen(got) + 1, INET_ADDRSTRLEN);
 }
 
+/* addr_parse reads dotted quads by hand: it must take exactly what
+ * inet_pton takes, with the same bytes (leading zeros, parts above 255,
+ * too few or too many parts, trailing bytes) */
+static void test_addr_parse_like_inet_pton(void **state)
+{
+	static const char *const part[] = { "0",   "00",  "01",	  "1",	  "9",
+					    "10",  "99",  "100",  "199",  "255",
+					    "256", "999", "0255", "1000", "" };
+	static const char *const tail[] = { "", ".", " ", ".1", "x" };
+	const size_t np = sizeof(part) / sizeof(part[0]);
+	char str[64];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < np * np * np * np; i++) {
+		for (size_t t = 0; t < sizeof(tail) / sizeof(tail[0]); t++) {
+			struct in_addr want;
+			struct addr got;
+			int ok;
+
+			snprintf(str, sizeof(str), "%s.%s.%s.%s%s",
+				 part[i % np], part[i / np % np],
+				 part[i / np / np % np], part[i / np / np / np],
+				 tail[t]);
+			ok = inet_pton(AF_INET, str, &want) == 1;
+			assert_int_equal(addr_parse(str, &got) == 0, ok);
+			if (ok) {
+				assert_int_equal(got.family, AF_INET);
+				assert_memory_equal(&got.u.v4, &want, 4);
+				n++;
+			}
+		}
+	}
+	/* the accepting side too: 8 valid parts, only with no tail */
+	assert_int_equal(n, 8 * 8 * 8 * 8);
+}
+
 static void test_shared_checks(void **state)
 {
 	struct cfg_diag d;
@@ -837,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_dr_pair_vrrp),
 		cmocka_unit_test(test_dr_pair_lvs),
 		cmocka_unit_test(test_addr_fmt_v4),
+		cmocka_unit_test(test_addr_parse_like_inet_pton),
 		cmocka_unit_test(test_shared_checks),
 		cmocka_unit_test(test_includes_and_definitions),
 		cmocka_unit_test(test_syntax),
