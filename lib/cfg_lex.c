@@ -614,12 +614,119 @@ static bool next_expanded(struct cfg_lex *lx)
 	}
 }
 
+/* ---- the common line, in one pass -------------------------------------- */
+
+/* byte classes of plain_line(): LC_SLOW bytes need the general path */
+enum { LC_WORD, LC_BLANK, LC_NL, LC_BRACE, LC_COMMENT, LC_SLOW };
+
+static const unsigned char lex_class[256] = {
+	[' '] = LC_BLANK,   ['\t'] = LC_BLANK,	['\r'] = LC_BLANK,
+	['\n'] = LC_NL,	    ['{'] = LC_BRACE,	['}'] = LC_BRACE,
+	['#'] = LC_COMMENT, ['!'] = LC_COMMENT, ['\0'] = LC_SLOW,
+	['"'] = LC_SLOW,    ['\''] = LC_SLOW,	['$'] = LC_SLOW,
+	['\\'] = LC_SLOW,
+};
+
+#define PLAIN_MAX_TOK 32
+
+/*
+ * Most lines of a big configuration are a few plain words and braces,
+ * maybe a comment: split those in one pass, in place in the top file's
+ * buffer, without the general path's copies. Anything else (a quote, a
+ * "$", a backslash, a NUL inside the line, an "@" condition, a brace
+ * touching a word, a continued comment, a pending expansion) is left to
+ * the general path: nothing is consumed or written then.
+ * Returns true with the line's words in lx->tok (*@ntok of them, maybe 0).
+ */
+static bool plain_line(struct cfg_lex *lx, size_t *ntok)
+{
+	struct lex_file *f;
+	char *ends[PLAIN_MAX_TOK], *p, *eof, *nl;
+	size_t n = 0, i;
+	unsigned char c;
+
+	if (!lx->n_stack)
+		return false;
+	f = &lx->stack[lx->n_stack - 1];
+	if (!f->buf || f->pos >= f->len)
+		return false;
+	p = f->buf + f->pos;
+	eof = f->buf + f->len; /* *eof is the buffer's NUL */
+	while (lex_class[(unsigned char)*p] == LC_BLANK)
+		p++;
+	if (*p == '@')
+		return false;
+	while (lx->tok_cap < PLAIN_MAX_TOK + 1)
+		grow_tok(lx);
+	for (;;) {
+		char *start = p;
+
+		c = lex_class[(unsigned char)*p];
+		if (c == LC_BLANK) {
+			p++;
+			continue;
+		}
+		if (c == LC_NL)
+			break;
+		if (c == LC_COMMENT) {
+			nl = memchr(p, '\n', (size_t)(eof - p));
+			p = nl ? nl : eof;
+			/* the general path expands a "$" in a comment too (a
+			 * value with a newline ends the comment there), and a
+			 * line ending in "\" (before one "\r") continues */
+			if (memchr(start, '$', (size_t)(p - start)))
+				return false;
+			nl = p > start && p[-1] == '\r' ? p - 1 : p;
+			if (nl > start && nl[-1] == '\\')
+				return false;
+			break;
+		}
+		if (c == LC_SLOW) {
+			if (p == eof)
+				break;
+			return false;
+		}
+		if (c == LC_WORD)
+			while (lex_class[(unsigned char)*++p] == LC_WORD)
+				;
+		else
+			p++; /* a brace */
+		/* the byte after a word becomes its NUL: it must be a blank,
+		 * the newline, a comment's start or the end of the buffer */
+		c = lex_class[(unsigned char)*p];
+		if (c == LC_WORD || c == LC_BRACE || (c == LC_SLOW && p != eof))
+			return false;
+		if (n == PLAIN_MAX_TOK)
+			return false;
+		lx->tok[n] = start;
+		ends[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		*ends[i] = '\0';
+		lx->quoted[i] = 0;
+	}
+	lx->tok[n] = NULL;
+	f->line++;
+	lx->raw_line = f->line;
+	f->pos = p < eof ? (size_t)(p - f->buf) + 1 : f->len;
+	lx->x->loc.file = lx->exp_file = f->name;
+	lx->x->loc.line = lx->exp_line = f->line;
+	*ntok = n;
+	return true;
+}
+
 int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 {
 	for (;;) {
 		size_t ntok, i, len;
 		char *line, *nl = NULL;
 
+		if ((!lx->ln || lx->ln_pos > lx->ln_len) &&
+		    plain_line(lx, &ntok)) {
+			if (!ntok)
+				continue;
+			goto words;
+		}
 		if (!lx->ln || lx->ln_pos > lx->ln_len) {
 			if (!next_expanded(lx)) {
 				lx->ln = NULL;
@@ -645,6 +752,7 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 		for (i = 0; i < ntok; i++)
 			lx->tok[i] = lx->words.s + (uintptr_t)lx->tok[i];
 		lx->tok[ntok] = NULL;
+	words:
 		if (!lx->quoted[0] && lx->tok[0][0] == '~' &&
 		    (!strncmp(lx->tok[0], "~SEQ", 4) ||
 		     !strncmp(lx->tok[0], "~LST", 4))) {
