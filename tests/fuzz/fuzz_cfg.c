@@ -13,6 +13,10 @@
  *
  * Includes resolve relative to the temporary file's directory (a private
  * mkdtemp directory), so "include" lines in the input find nothing there.
+ *
+ * The input is also lexed twice more, as it is and with every line forced
+ * through the lexer's general path (tests/lib/cfg_lex_stream.h): the two
+ * must give the same words and messages.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "tests/lib/cfg_lex_stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +36,23 @@ static void cleanup(void)
 {
 	unlink(file);
 	rmdir(dir);
+}
+
+/* the one-pass split of plain lines gives what the general path gives */
+static void lex_same(const char *data, size_t size)
+{
+	static struct lex_sbuf forced, a, b;
+
+	if (!lex_force_general(data, size, "fuzz", &forced))
+		return;
+	lex_stream(data, size, "fuzz", &a);
+	lex_stream(forced.s, forced.len, "fuzz", &b);
+	if (a.len != b.len || memcmp(a.s, b.s, a.len)) {
+		fprintf(stderr,
+			"lexed:\n%s\nforced through the general path:\n%s\n",
+			a.s, b.s);
+		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,5 +81,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	cfg_free(c);
 	cfg_diag_free(&d);
+	lex_same((const char *)data, size);
 	return 0;
 }

@@ -22,72 +22,7 @@
 
 #include <cmocka.h>
 
-#include "cfg.h"
-#include "cfg_int.h"
-#include "cfg_snap.h"
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const void *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = 2 * (b->len + n + 1);
-		b->s = realloc(b->s, b->cap);
-		assert_non_null(b->s);
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* every line the lexer gives for @data, with its messages, as text */
-static void lex(const char *data, size_t len, struct sbuf *out)
-{
-	struct cfg_snap snap = { 0 };
-	struct cfg_diag d = { 0 };
-	struct cfg_ctx x = { 0 };
-	struct cfg_line ln;
-	struct cfg_lex *lx;
-	char num[32];
-
-	cfg_snap_add(&snap, CFG_SNAP_FILE, "/t.conf", data, len);
-	x.c = calloc(1, sizeof(*x.c));
-	assert_non_null(x.c);
-	x.diag = &d;
-	x.replay = &snap;
-	out->len = 0;
-	sb_str(out, "");
-	lx = cfg_lex_open(&x, "/t.conf", "X");
-	assert_non_null(lx);
-	while (cfg_lex_next(lx, &ln) == 1) {
-		snprintf(num, sizeof(num), "%d:", ln.line);
-		sb_str(out, num);
-		for (int i = 0; i < ln.ntok; i++) {
-			sb_str(out, ln.quoted[i] ? "\x02" : "\x01");
-			sb_str(out, ln.tok[i]);
-		}
-		assert_null(ln.tok[ln.ntok]);
-		sb_str(out, "\n");
-	}
-	cfg_lex_close(lx);
-	for (size_t i = 0; i < d.n_msgs; i++) {
-		snprintf(num, sizeof(num), "msg %d: ", d.msgs[i].line);
-		sb_str(out, num);
-		sb_str(out, d.msgs[i].text);
-		sb_str(out, "\n");
-	}
-	cfg_diag_free(&d);
-	cfg_free(x.c);
-	cfg_snap_free(&snap);
-}
+#include "tests/lib/cfg_lex_stream.h"
 
 /* "" stands for a NUL byte */
 static const char *const frags[] = {
@@ -139,12 +74,12 @@ static uint32_t rnd(uint32_t *st)
 }
 
 /* a random file of up to 6 lines */
-static void gen(uint32_t *st, struct sbuf *f)
+static void gen(uint32_t *st, struct lex_sbuf *f)
 {
 	int lines = 1 + (int)(rnd(st) % 6);
 
 	f->len = 0;
-	sb_str(f, "");
+	lex_sb_str(f, "");
 	for (int l = 0; l < lines; l++) {
 		int n = (int)(rnd(st) % 7);
 
@@ -152,59 +87,27 @@ static void gen(uint32_t *st, struct sbuf *f)
 			const char *g = frags[rnd(st) %
 					      (sizeof(frags) / sizeof(*frags))];
 
-			sb_add(f, g, *g ? strlen(g) : 1);
+			lex_sb_add(f, g, *g ? strlen(g) : 1);
 			if (rnd(st) % 3)
-				sb_str(f, " ");
+				lex_sb_str(f, " ");
 		}
 		if (l + 1 < lines || rnd(st) % 2)
-			sb_str(f, rnd(st) % 4 ? "\n" : "\r\n");
-	}
-}
-
-/* whether the line [@s, @e) ends in "\" (before one "\r") */
-static bool ends_bs(const char *s, const char *e)
-{
-	if (e > s && e[-1] == '\r')
-		e--;
-	return e > s && e[-1] == '\\';
-}
-
-/* @a with "@X " before every line that is not, or does not start, a
- * continuation and does not begin with an "@" condition of its own */
-static void force_general(const struct sbuf *a, struct sbuf *b)
-{
-	const char *p = a->s, *end = a->s + a->len;
-	bool prev_bs = false;
-
-	b->len = 0;
-	sb_str(b, "");
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end, *q = p;
-
-		while (q < e && (*q == ' ' || *q == '\t'))
-			q++;
-		if (!prev_bs && !ends_bs(p, e) && !(q < e && *q == '@'))
-			sb_str(b, "@X ");
-		sb_add(b, p, (size_t)(e - p) + (nl ? 1 : 0));
-		prev_bs = ends_bs(p, e);
-		p = nl ? nl + 1 : end;
+			lex_sb_str(f, rnd(st) % 4 ? "\n" : "\r\n");
 	}
 }
 
 static void test_plain_lines_as_general(void **state)
 {
-	struct sbuf a = { 0 }, b = { 0 }, la = { 0 }, lb = { 0 };
+	struct lex_sbuf a = { 0 }, b = { 0 }, la = { 0 }, lb = { 0 };
 	uint32_t st = 20261127;
 	int forced = 0;
 
 	(void)state;
 	for (int i = 0; i < 40000; i++) {
 		gen(&st, &a);
-		force_general(&a, &b);
-		forced += b.len != a.len;
-		lex(a.s, a.len, &la);
-		lex(b.s, b.len, &lb);
+		forced += lex_force_general(a.s, a.len, "X", &b) > 0;
+		lex_stream(a.s, a.len, "X", &la);
+		lex_stream(b.s, b.len, "X", &lb);
 		if (la.len != lb.len || memcmp(la.s, lb.s, la.len)) {
 			print_error(
 				"file %d differs:\n--- as is:\n%s\n--- "
@@ -233,10 +136,10 @@ static void test_plain_lines(void **state)
 				   "\t\tweight 3\n"
 				   "\t}\n"
 				   "}";
-	struct sbuf out = { 0 };
+	struct lex_sbuf out = { 0 };
 
 	(void)state;
-	lex(conf, sizeof(conf) - 1, &out);
+	lex_stream(conf, sizeof(conf) - 1, "X", &out);
 	assert_string_equal(out.s, "1:\x01virtual_server\x01"
 				   "192.0.2.1\x01"
 				   "80\x01{\n"
