@@ -641,7 +641,7 @@ static const unsigned char lex_class[256] = {
 static bool plain_line(struct cfg_lex *lx, size_t *ntok)
 {
 	struct lex_file *f;
-	char *ends[PLAIN_MAX_TOK], *p, *eof, *nl;
+	char *ends[PLAIN_MAX_TOK], *p, *eof, *nl, *end;
 	size_t n = 0, i;
 	unsigned char c;
 
@@ -656,8 +656,6 @@ static bool plain_line(struct cfg_lex *lx, size_t *ntok)
 		p++;
 	if (*p == '@')
 		return false;
-	while (lx->tok_cap < PLAIN_MAX_TOK + 1)
-		grow_tok(lx);
 	for (;;) {
 		char *start = p;
 
@@ -676,8 +674,8 @@ static bool plain_line(struct cfg_lex *lx, size_t *ntok)
 			 * line ending in "\" (before one "\r") continues */
 			if (memchr(start, '$', (size_t)(p - start)))
 				return false;
-			nl = p > start && p[-1] == '\r' ? p - 1 : p;
-			if (nl > start && nl[-1] == '\\')
+			end = p > start && p[-1] == '\r' ? p - 1 : p;
+			if (end > start && end[-1] == '\\')
 				return false;
 			break;
 		}
@@ -721,13 +719,12 @@ int cfg_lex_next(struct cfg_lex *lx, struct cfg_line *out)
 		size_t ntok, i, len;
 		char *line, *nl = NULL;
 
-		if ((!lx->ln || lx->ln_pos > lx->ln_len) &&
-		    plain_line(lx, &ntok)) {
-			if (!ntok)
-				continue;
-			goto words;
-		}
 		if (!lx->ln || lx->ln_pos > lx->ln_len) {
+			if (plain_line(lx, &ntok)) {
+				if (!ntok)
+					continue;
+				goto words;
+			}
 			if (!next_expanded(lx)) {
 				lx->ln = NULL;
 				return 0;
@@ -790,6 +787,9 @@ struct cfg_lex *cfg_lex_open(struct cfg_ctx *x, const char *path,
 	lx->x = x;
 	snprintf(lx->config_id, sizeof(lx->config_id), "%s",
 		 config_id ? config_id : "");
+	/* room for plain_line()'s words, once */
+	while (lx->tok_cap < PLAIN_MAX_TOK + 1)
+		grow_tok(lx);
 	push_file(lx, path, 0, NULL);
 	if (load_file(lx, &lx->stack[0]) < 0) {
 		cfg_lex_close(lx);

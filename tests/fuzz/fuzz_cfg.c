@@ -43,11 +43,7 @@ static void lex_same(const char *data, size_t size)
 {
 	static struct lex_sbuf forced, a, b;
 
-	if (!lex_force_general(data, size, "fuzz", &forced))
-		return;
-	lex_stream(data, size, "fuzz", &a);
-	lex_stream(forced.s, forced.len, "fuzz", &b);
-	if (a.len != b.len || memcmp(a.s, b.s, a.len)) {
+	if (lex_paths_agree(data, size, "fuzz", &forced, &a, &b) < 0) {
 		fprintf(stderr,
 			"lexed:\n%s\nforced through the general path:\n%s\n",
 			a.s, b.s);

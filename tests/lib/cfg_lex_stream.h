@@ -133,4 +133,23 @@ static int lex_force_general(const char *data, size_t len, const char *id,
 	return n;
 }
 
+/*
+ * lex_paths_agree - lex @len bytes of @data as they are into @a, and
+ * rewritten by lex_force_general (into @forced) into @b.
+ * Returns the number of lines forced (0: nothing lexed, nothing to
+ * compare), or -1 when the two streams differ.
+ */
+static int lex_paths_agree(const char *data, size_t len, const char *id,
+			   struct lex_sbuf *forced, struct lex_sbuf *a,
+			   struct lex_sbuf *b)
+{
+	int n = lex_force_general(data, len, id, forced);
+
+	if (!n)
+		return 0;
+	lex_stream(data, len, id, a);
+	lex_stream(forced->s, forced->len, id, b);
+	return a->len == b->len && !memcmp(a->s, b->s, a->len) ? n : -1;
+}
+
 #endif
