@@ -142,9 +142,8 @@ lab_up() {
 			ip -n "$PFX$n" route add default via 192.0.2.1 || return 1
 		lab_rs_prepare "$n" || return 1
 	done
-	for n in $RS_NAMES; do
-		lab_http_start "$n" || return 1
-	done
+	# shellcheck disable=SC2086 # names, one word each
+	lab_http_start $RS_NAMES
 }
 
 # lab_tls_make: when a real server serves HTTPS (an SSL_GET checks it), a
@@ -203,49 +202,48 @@ lab_rs_prepare() {
 	fi
 }
 
-# lab_http_start NAME: drill/rs_server.py on each port NAME serves (HTTPS
-# on the ports an SSL_GET checks); every page, whatever the path, is NAME, so
-# the client log says who answered.
+# lab_http_start NAME...: for each real server NAME, drill/rs_server.py
+# serving every port NAME serves (HTTPS on the ports an SSL_GET checks), one
+# process for all of them; every page, whatever the path, is NAME, so the
+# client log says who answered. All start at once, then each is waited for
+# (up to 60 s: a Python start is slow under emulation) until its "ready"
+# file says every port listens.
 lab_http_start() {
-	local n=$1 p v tls i
-	v=RS_TLS_PORTS_$n && tls=" ${!v} "
-	v=RS_PORTS_$n
-	for p in ${!v} ${tls}; do
-		if [[ "$tls" == *" $p "* ]]; then
-			set -- "$LAB/tls/rs.pem" "$LAB/tls/rs.key"
-		else
-			set --
-		fi
+	local n v plain tls pid end
+	for n in "$@"; do
+		v=RS_PORTS_$n && plain=${!v}
+		v=RS_TLS_PORTS_$n && tls=${!v}
+		plain=${plain// /,} tls=${tls// /,}
+		rm -f "$LAB/$n.http.ready"
+		local args=("$n" "$LAB/$n.http.ready" "${plain:--}")
+		[ -n "$tls" ] && args+=("$tls" "$LAB/tls/rs.pem" "$LAB/tls/rs.key")
 		ip netns exec "$PFX$n" timeout "$LAB_LIFETIME" "$PY" \
-			"$DRILL_DIR/rs_server.py" "$n" "$p" "$@" \
+			"$DRILL_DIR/rs_server.py" "${args[@]}" \
 			>>"$LAB/$n.http.log" 2>&1 &
-		echo $! >"$LAB/pids/$n.http.$p"
+		echo $! >"$LAB/pids/$n.http"
 	done
-	for p in ${!v} ${tls}; do
-		for i in $(seq 100); do
-			nsx "$n" bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" \
-				2>/dev/null && break
+	end=$((SECONDS + 60))
+	for n in "$@"; do
+		pid=$(cat "$LAB/pids/$n.http")
+		until [ -e "$LAB/$n.http.ready" ]; do
+			if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $end ]; then
+				log "$n: its web servers did not start: $(tail -n 3 "$LAB/$n.http.log")"
+				return 1
+			fi
 			sleep 0.1
 		done
-		[ "$i" -lt 100 ] || {
-			log "$n: web server on port $p did not start"
-			return 1
-		}
+		rm -f "$LAB/$n.http.ready"
 	done
 }
 
-# lab_http_stop NAME: stop NAME's web servers (by pid), all at once: the
-# fault is one moment, not one port after another.
+# lab_http_stop NAME: stop NAME's web servers (one process: the fault is one
+# moment, not one port after another).
 lab_http_stop() {
-	local f pids=()
-	for f in "$LAB/pids/$1".http.*; do
-		[ -f "$f" ] || continue
-		pids+=("$(cat "$f")")
-		rm -f "$f"
-	done
-	[ ${#pids[@]} -gt 0 ] || return 0
-	kill "${pids[@]}" 2>/dev/null
-	wait "${pids[@]}" 2>/dev/null
+	local pid
+	pid=$(cat "$LAB/pids/$1.http" 2>/dev/null) || return 0
+	rm -f "$LAB/pids/$1.http"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	true
 }
 

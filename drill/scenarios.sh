@@ -21,7 +21,7 @@ event() { echo "$(now) $*" >>"$SCN/events"; }
 # lab_reset: both daemons running with the lab's configs, the preferred
 # director master, every real server serving and in its table, no filter.
 lab_reset() {
-	local n v x
+	local n v x down
 	[ "$DIRTY" = 0 ] && return 0
 	nsx "d$PREF" nft delete table inet drill 2>/dev/null
 	nsx "d$OTHER" nft delete table inet drill 2>/dev/null
@@ -30,9 +30,11 @@ lab_reset() {
 		dir_clean $x
 		cp "$LAB/d$x.conf.orig" "$LAB/d$x.conf"
 	done
+	down=()
 	for n in $RS_NAMES; do
-		ls "$LAB/pids/$n".http.* >/dev/null 2>&1 || lab_http_start "$n"
+		[ -f "$LAB/pids/$n.http" ] || down+=("$n")
 	done
+	[ ${#down[@]} = 0 ] || lab_http_start "${down[@]}" || return 1
 	dir_start "$PREF"
 	dir_start "$OTHER"
 	wait_master "$PREF" "$(secs "$(fadd "$MDI_A" 8)")" || return 1
