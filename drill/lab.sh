@@ -16,7 +16,7 @@ MAC_A=02:dd:00:00:00:02
 MAC_B=02:dd:00:00:00:03
 
 log() { echo "drill: $*" >&2; }
-now() { date +%s.%N | cut -c1-17; }
+now() { local t=$EPOCHREALTIME; echo "${t/,/.}"; }
 # nsx NS CMD...: run CMD in the lab's namespace NS. Never background a
 # call of nsx: $! would be a subshell, not CMD; start background commands
 # with "ip netns exec" directly (it execs CMD, so $! is CMD's pid).
@@ -362,8 +362,7 @@ dir_clean() {
 
 # dir_has_vip X: true when director X holds the VIP.
 dir_has_vip() {
-	ip -n "${PFX}d$1" -o addr show dev "$IFACE" 2>/dev/null |
-		grep -q " $VIP/"
+	[[ $(ip -n "${PFX}d$1" -o addr show dev "$IFACE" 2>/dev/null) == *" $VIP/"* ]]
 }
 
 # masters: "A", "B", "A B" or "" - who holds the VIP now.
@@ -377,8 +376,8 @@ masters() {
 # wait_master WHO SECS: wait until exactly WHO holds the VIP.
 wait_master() {
 	local want=$1 end
-	end=$(($(date +%s) + $2))
-	while [ "$(date +%s)" -le $end ]; do
+	end=$((EPOCHSECONDS + $2))
+	while [ $EPOCHSECONDS -le $end ]; do
 		[ "$(masters)" = "$want" ] && return 0
 		sleep 0.1
 	done
@@ -424,11 +423,23 @@ cap_stop() {
 	rm -f "$LAB/pids/cap"
 }
 
-# client_start SECS FILE: HTTP requests through the VIP every 50 ms.
+# client_start SECS FILE: HTTP requests through the VIP every 50 ms, from
+# when it returns (the client creates FILE just before its first request;
+# under emulation a Python start takes a second or more).
 client_start() {
+	local pid end=$((SECONDS + 30))
+	rm -f "$2"
 	ip netns exec "${PFX}client" "$PY" "$DRILL_DIR/client.py" "$VS_SCHEME://$VIP:$VS_PORT/" \
 		"$1" "$2" 2>>"$2.err" &
-	echo $! >"$LAB/pids/client"
+	pid=$!
+	echo $pid >"$LAB/pids/client"
+	until [ -e "$2" ]; do
+		if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $end ]; then
+			log "the client did not start: $(tail -n 3 "$2.err")"
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 
 client_wait() {
