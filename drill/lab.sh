@@ -202,6 +202,15 @@ lab_rs_prepare() {
 	fi
 }
 
+# wait_started FILE PID END: wait until process PID has created FILE (its
+# sign that it is ready); false when PID died or $SECONDS reached END.
+wait_started() {
+	until [ -e "$1" ]; do
+		kill -0 "$2" 2>/dev/null && [ $SECONDS -lt "$3" ] || return 1
+		sleep 0.05
+	done
+}
+
 # lab_http_start NAME...: for each real server NAME, drill/rs_server.py
 # serving every port NAME serves (HTTPS on the ports an SSL_GET checks), one
 # process for all of them; every page, whatever the path, is NAME, so the
@@ -209,7 +218,7 @@ lab_rs_prepare() {
 # (up to 60 s: a Python start is slow under emulation) until its "ready"
 # file says every port listens.
 lab_http_start() {
-	local n v plain tls pid end
+	local n v plain tls end
 	for n in "$@"; do
 		v=RS_PORTS_$n && plain=${!v}
 		v=RS_TLS_PORTS_$n && tls=${!v}
@@ -224,14 +233,11 @@ lab_http_start() {
 	done
 	end=$((SECONDS + 60))
 	for n in "$@"; do
-		pid=$(cat "$LAB/pids/$n.http")
-		until [ -e "$LAB/$n.http.ready" ]; do
-			if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $end ]; then
-				log "$n: its web servers did not start: $(tail -n 3 "$LAB/$n.http.log")"
-				return 1
-			fi
-			sleep 0.1
-		done
+		wait_started "$LAB/$n.http.ready" "$(cat "$LAB/pids/$n.http")" \
+			"$end" || {
+			log "$n: its web servers did not start: $(tail -n 3 "$LAB/$n.http.log")"
+			return 1
+		}
 		rm -f "$LAB/$n.http.ready"
 	done
 }
@@ -427,19 +433,14 @@ cap_stop() {
 # when it returns (the client creates FILE just before its first request;
 # under emulation a Python start takes a second or more).
 client_start() {
-	local pid end=$((SECONDS + 30))
 	rm -f "$2"
 	ip netns exec "${PFX}client" "$PY" "$DRILL_DIR/client.py" "$VS_SCHEME://$VIP:$VS_PORT/" \
 		"$1" "$2" 2>>"$2.err" &
-	pid=$!
-	echo $pid >"$LAB/pids/client"
-	until [ -e "$2" ]; do
-		if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $end ]; then
-			log "the client did not start: $(tail -n 3 "$2.err")"
-			return 1
-		fi
-		sleep 0.05
-	done
+	echo $! >"$LAB/pids/client"
+	wait_started "$2" $! $((SECONDS + 30)) || {
+		log "the client did not start: $(tail -n 3 "$2.err")"
+		return 1
+	}
 }
 
 client_wait() {
