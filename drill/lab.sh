@@ -82,11 +82,16 @@ lab_namespaces() {
 }
 
 # lab_link HOST IFNAME MAC ADDR/LEN: a veth from the LAN bridge to HOST.
+# The port learns no addresses, so the LAN floods every frame like a hub:
+# the gateway's capture sees unicast VRRP adverts (unicast_peer) too, and
+# the hosts drop frames for other MACs as a real LAN's would not send them.
 lab_link() {
 	local host=$1 ifname=$2 mac=$3 addr=$4 port="p-$1"
 	ip -n "${PFX}lan" link add "$port" type veth peer name "$ifname" \
 		netns "$PFX$host" || return 1
 	ip -n "${PFX}lan" link set "$port" master br0 up &&
+		ip -n "${PFX}lan" link set "$port" type bridge_slave \
+			learning off &&
 		ip -n "$PFX$host" link set "$ifname" address "$mac" up &&
 		ip -n "$PFX$host" addr add "$addr" dev "$ifname"
 }

@@ -53,7 +53,8 @@ def pcap(path):
         if len(p) < 3:
             continue
         ts, mac = float(p[0]), p[1]
-        m = re.search(r"(\S+) > 224\.0\.0\.18: VRRPv(\d), Advertisement, "
+        # to 224.0.0.18, or to a unicast_peer (the LAN floods it here)
+        m = re.search(r"(\S+) > \S+: VRRPv(\d), Advertisement, "
                       r"vrid (\d+), prio (\d+)", line)
         if m:
             ev["advert"].append({"t": ts, "mac": mac, "ip": m.group(1),
@@ -328,12 +329,14 @@ class Scenario:
         for g in garps[:1]:
             self.mark(g["t"], f"GARP from {self.who(g['mac'])}")
         self.check(not garps, f"{len(garps)} GARPs after the reload")
-        rs, w = read(os.path.join(self.d, "new-weight")).split()
+        vs, rs, w = read(os.path.join(self.d, "new-weight")).split()
         after = self.ipvs("after", p)
-        got = re.search(rf"-r {re.escape(rs)}:\d+ \S+ -w (\d+)", after)
+        # that real server's entry in that service (ipvsadm -Sn lines)
+        got = re.search(rf"^-a -\w {re.escape(vs)} -r {re.escape(rs)} "
+                        rf"\S+ -w (\d+)", after, re.M)
         self.check(got and got.group(1) == w,
                    f"{rs} weight {got.group(1) if got else 'missing'} in "
-                   f"{p}'s table (want {w})")
+                   f"{vs} of {p}'s table (want {w})")
         bad = self.failed_after(self.fault)
         self.check(not bad, f"{len(bad)} failed requests after the reload")
 

@@ -205,16 +205,20 @@ scn_real_server_down() {
 	DIRTY=0
 }
 
+# reload: the second real_server of the file (in its virtual_server) gets
+# weight 3; its entry in that service, not another one of the same address,
+# must show it after the reload.
 scn_reload() {
-	local rs2
-	rs2=$(awk '/real_server/ { n++; if (n == 2) print $2 }' "$LAB/d$PREF.conf")
+	local at vs rs
+	read -r at vs rs <<<"$(awk '
+		$1 == "virtual_server" { v = $2 ":" $3 }
+		$1 == "real_server" && ++n == 2 { print NR, v, $2 ":" $3; exit }
+	' "$LAB/d$PREF.conf")"
 	scn_begin reload "$((WARM + 5))" settle || return 1
-	"$PY" - "$LAB/d$PREF.conf" "$rs2" <<'EOF'
+	"$PY" - "$LAB/d$PREF.conf" "$at" <<'EOF'
 import sys
-path, rs = sys.argv[1], sys.argv[2]
+path, at = sys.argv[1], int(sys.argv[2]) - 1
 lines = open(path).read().split("\n")
-at = next(i for i, l in enumerate(lines)
-          if l.split()[:2] == ["real_server", rs])
 for j in range(at + 1, len(lines)):
     w = lines[j].split()
     if w[:1] == ["weight"]:
@@ -225,9 +229,9 @@ for j in range(at + 1, len(lines)):
         break
 open(path, "w").write("\n".join(lines))
 EOF
-	echo "$rs2 3" >"$SCN/new-weight"
+	echo "$vs $rs 3" >"$SCN/new-weight"
 	DIRTY=1
-	event fault "reload $PREF (weight of $rs2 -> 3)"
+	event fault "reload $PREF (weight of $rs in $vs -> 3)"
 	dir_reload "$PREF" >"$SCN/reload.out" 2>&1
 	scn_end
 }

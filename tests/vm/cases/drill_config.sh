@@ -5,8 +5,10 @@
 # does not serve, TCP_CHECK on another port, MISC_CHECK, SSL_GET with an SSL
 # block's CA) on the VM's real IPVS: the drill says what it changed, its
 # --json report parses and holds the verdicts, every checker passes in the
-# lab (all real servers of both services in the table), --keep leaves the
-# lab and --down removes it. (SSL_GET has connect_timeout 2: under qemu a
+# lab (all real servers of both services in the table), the takeover of a
+# master-crash is seen although the adverts are unicast, a reload changes
+# the weight of a real server that is in both services in the right one,
+# --keep leaves the lab and --down removes it. (SSL_GET has connect_timeout 2: under qemu a
 # TLS probe of the lab's Python server with 1 s timed out now and then.)
 set -u
 SRC=${DD_SRCDIR:-$(cd "$(dirname "$0")/../../.." && pwd)}
@@ -108,7 +110,7 @@ virtual_server 10.20.0.100 443 {
 }
 EOF
 
-"$SRC/daemon/directord-drill" --no-build --no-deps --scenario real-server-down \
+"$SRC/daemon/directord-drill" --no-build --no-deps --scenario master-crash,real-server-down,reload \
 	--config "$T/keepalived.conf" --json --keep >"$T/out.json" 2>"$T/err"
 rc=$?
 if [ $rc = 0 ]; then
@@ -143,7 +145,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 res = d["results"]["directord"]
 names = [s["scenario"] for s in res]
-assert names == ["lab", "real-server-down"], names
+assert names == ["lab", "master-crash", "real-server-down", "reload"], names
 bad = [f"{s['scenario']}: {c['detail']}" for s in res for c in s["checks"]
        if not c["ok"]]
 assert d["ok"] and not bad, bad
