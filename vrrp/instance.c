@@ -322,10 +322,19 @@ struct vrrp_inst *vrrp_inst_new(struct vrrp_proc *p, size_t idx)
 	return i;
 }
 
+const struct addr *vrrp_inst_group(const struct vrrp_inst *i)
+{
+	const struct cfg_global *g = &i->p->cfg->global;
+
+	if (i->c->n_peers)
+		return NULL;
+	return i->c->family == AF_INET ? &g->vrrp_mcast_group4 :
+					 &g->vrrp_mcast_group6;
+}
+
 int vrrp_inst_start(struct vrrp_inst *i)
 {
 	const struct cfg_vrrp *c = i->c;
-	const struct cfg_global *g = &i->p->cfg->global;
 	struct vrrp_fsm_cfg fc;
 	struct vrrp_fsm_event ev = { .type = VRRP_EV_STARTUP };
 
@@ -336,9 +345,7 @@ int vrrp_inst_start(struct vrrp_inst *i)
 		i->vmac_up = true;
 	}
 	i->sock = vrrp_sock_get(&i->p->socks, i->p->loop, c->family,
-				adv_ifname(i),
-				c->family == AF_INET ? &g->vrrp_mcast_group4 :
-						       &g->vrrp_mcast_group6);
+				adv_ifname(i), vrrp_inst_group(i));
 	if (!i->sock) {
 		vmac_stop(i);
 		return -1;

@@ -74,6 +74,14 @@ struct vrrp_inst {
 struct vrrp_inst *vrrp_inst_new(struct vrrp_proc *p, size_t idx);
 
 /**
+ * vrrp_inst_group - the multicast group the instance's socket joins.
+ * @i: the instance
+ * Returns vrrp_mcast_group4/6, or NULL for an instance with unicast peers
+ * (it joins nothing, as keepalived).
+ */
+const struct addr *vrrp_inst_group(const struct vrrp_inst *i);
+
+/**
  * vrrp_inst_start - open the socket, remove leftover VIPs and feed Startup.
  * @i: the instance
  * Returns 0, or -1 when the socket cannot be opened (logged).

@@ -25,6 +25,7 @@ struct vrrp_sock {
 	unsigned ifindex;
 	char ifname[IFNAMSIZ];
 	int refs;
+	bool joined; /* to the group, for a multicast instance */
 	uint64_t unknown;
 	uint64_t send_errors;
 	vrrp_sock_rx_cb cb[256];
@@ -106,7 +107,7 @@ static int set_opt(int fd, int level, int name, int val, const char *what)
 	return 0;
 }
 
-static int sock_setup(struct vrrp_sock *s, const struct addr *group)
+static int sock_setup(struct vrrp_sock *s)
 {
 	int fd = s->fd;
 
@@ -126,15 +127,6 @@ static int sock_setup(struct vrrp_sock *s, const struct addr *group)
 		    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr,
 			       sizeof(mr)) < 0)
 			return -1;
-		if (group && group->family == AF_INET) {
-			mr.imr_multiaddr = group->u.v4;
-			if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-				       sizeof(mr)) < 0) {
-				log_err("%s: join group: %s", s->ifname,
-					strerror(errno));
-				return -1;
-			}
-		}
 		return 0;
 	}
 	if (set_opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "RECVPKTINFO") ||
@@ -145,17 +137,38 @@ static int sock_setup(struct vrrp_sock *s, const struct addr *group)
 	    set_opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, (int)s->ifindex,
 		    "IPV6_MULTICAST_IF"))
 		return -1;
-	if (group && group->family == AF_INET6) {
+	return 0;
+}
+
+/* sock_join - join @group on the socket's interface, once. Only a multicast
+ * instance asks: one with unicast peers does not join (as keepalived), so a
+ * pair of unicast directors does not take in the multicast adverts of
+ * another pair with the same VRID on the segment. The membership stays
+ * until the socket closes. */
+static int sock_join(struct vrrp_sock *s, const struct addr *group)
+{
+	int r = 0;
+
+	if (s->joined || !group || group->family != s->family)
+		return 0;
+	if (s->family == AF_INET) {
+		struct ip_mreqn mr = { .imr_ifindex = (int)s->ifindex,
+				       .imr_multiaddr = group->u.v4 };
+
+		r = setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr));
+	} else {
 		struct ipv6_mreq mr = { .ipv6mr_multiaddr = group->u.v6,
 					.ipv6mr_interface = s->ifindex };
 
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr,
-			       sizeof(mr)) < 0) {
-			log_err("%s: join group: %s", s->ifname,
-				strerror(errno));
-			return -1;
-		}
+		r = setsockopt(s->fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr,
+			       sizeof(mr));
 	}
+	if (r < 0) {
+		log_err("%s: join group: %s", s->ifname, strerror(errno));
+		return -1;
+	}
+	s->joined = true;
 	return 0;
 }
 
@@ -167,6 +180,8 @@ struct vrrp_sock *vrrp_sock_get(struct vrrp_sock **pool, struct ev_loop *l,
 
 	for (s = *pool; s; s = s->next) {
 		if (s->family == family && !strcmp(s->ifname, ifname)) {
+			if (sock_join(s, group) < 0)
+				return NULL;
 			s->refs++;
 			return s;
 		}
@@ -190,7 +205,7 @@ struct vrrp_sock *vrrp_sock_get(struct vrrp_sock **pool, struct ev_loop *l,
 		free(s);
 		return NULL;
 	}
-	if (sock_setup(s, group) < 0 ||
+	if (sock_setup(s) < 0 || sock_join(s, group) < 0 ||
 	    ev_fd_add(l, s->fd, EPOLLIN, sock_read, s) < 0) {
 		close(s->fd);
 		free(s);

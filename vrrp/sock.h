@@ -37,7 +37,8 @@ typedef void (*vrrp_sock_rx_cb)(void *inst, const struct vrrp_rx *rx);
  * @l: the event loop
  * @family: AF_INET or AF_INET6
  * @ifname: the interface
- * @group: multicast group to join (family 0: none)
+ * @group: multicast group to join, for a multicast instance (NULL or
+ *	family 0: none; a socket shared with such an instance joins anyway)
  * Returns the socket with one more reference, or NULL (logged).
  */
 struct vrrp_sock *vrrp_sock_get(struct vrrp_sock **pool, struct ev_loop *l,

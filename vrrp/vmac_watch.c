@@ -174,7 +174,6 @@ static bool adverts_on_vmac(const struct cfg_vrrp *c)
 static int sock_reopen(struct vmac_rec *r, struct vrrp_inst *i)
 {
 	const struct cfg_vrrp *c = i->c;
-	const struct cfg_global *g = &i->p->cfg->global;
 	struct vrrp_sock *s;
 
 	if (i->sock) {
@@ -183,8 +182,7 @@ static int sock_reopen(struct vmac_rec *r, struct vrrp_inst *i)
 		i->sock = NULL;
 	}
 	s = vrrp_sock_get(&i->p->socks, i->p->loop, c->family, r->name,
-			  c->family == AF_INET ? &g->vrrp_mcast_group4 :
-						 &g->vrrp_mcast_group6);
+			  vrrp_inst_group(i));
 	if (!s)
 		return -1;
 	if (vrrp_sock_attach(s, c->vrid, vrrp_advert_rx, i) < 0) {

@@ -63,6 +63,14 @@ stop_all() {
 	return 0
 }
 
+# in_vrrp_group NS : NS's eth0 is a member of 224.0.0.18 (/proc/net/igmp
+# lists it as 120000E0 under the device's line)
+in_vrrp_group() {
+	vl_ns "$1" awk '/^[0-9]/ { dev = $2 }
+		dev == "eth0" && $1 == "120000E0" { f = 1 } END { exit !f }' \
+		/proc/net/igmp
+}
+
 # check NAME COND_CMD... / expect within SECS
 check() {
 	local name=$1
@@ -92,6 +100,8 @@ check "election: gateway resolves the VIP to the master" \
 WHY="d2 state $(vl_inst "$D2" VI_1 "['state']")"
 check "election: lower priority is BACKUP and knows the master" \
 	eval '[ "$(vl_inst "$D2" VI_1 "[\"master\"]")" = 192.0.2.11 ]'
+WHY="d2's eth0 is not in 224.0.0.18: $(vl_ns "$D2" cat /proc/net/igmp | tr '\n\t' '| ')"
+check "election: a multicast instance joins 224.0.0.18" in_vrrp_group "$D2"
 
 vl_dd_kill9 "$D1"
 t0=$(date +%s.%N)
@@ -210,6 +220,9 @@ mkconf "$C/d2u.conf" "" "$(inst VI_1 51 100 $V4/24 \
 pair "$C/d1u.conf" "$C/d2u.conf"
 WHY="d1 should hold $V4"
 check "unicast: election" within 8 vl_only_master "$D1" "$D2" $V4
+WHY="d2's eth0 is in 224.0.0.18: $(vl_ns "$D2" cat /proc/net/igmp | tr '\n\t' '| ')"
+check "unicast: an instance with unicast peers joins no group (as keepalived)" \
+	eval '! in_vrrp_group "$D2"'
 vl_ns "$GW" python3 "$INJ" good 192.0.2.1 192.0.2.11 51 254
 sleep 1.5
 WHY="unicast_src drops: $(vl_inst "$D1" VI_1 "['counters']['drops']['unicast_src']")"
