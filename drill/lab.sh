@@ -11,12 +11,15 @@
 # KEEPALIVED, and $LAB/facts.sh (written by lab_facts).
 
 LAB_LIFETIME=${DD_DRILL_LIFETIME:-3600} # bound for servers the lab starts
+# decimal points, not commas, in $EPOCHREALTIME and awk's numbers: the
+# report parses the drill's timestamps and times
+export LC_NUMERIC=C
 MAC_GW=02:dd:00:00:00:01
 MAC_A=02:dd:00:00:00:02
 MAC_B=02:dd:00:00:00:03
 
 log() { echo "drill: $*" >&2; }
-now() { local t=$EPOCHREALTIME; echo "${t/,/.}"; }
+now() { echo "$EPOCHREALTIME"; }
 # nsx NS CMD...: run CMD in the lab's namespace NS. Never background a
 # call of nsx: $! would be a subshell, not CMD; start background commands
 # with "ip netns exec" directly (it execs CMD, so $! is CMD's pid).
@@ -223,27 +226,28 @@ wait_started() {
 # (up to 60 s: a Python start is slow under emulation) until its "ready"
 # file says every port listens.
 lab_http_start() {
-	local n v plain tls end
+	local n v plain tls end args=() pid=()
 	for n in "$@"; do
 		v=RS_PORTS_$n && plain=${!v}
 		v=RS_TLS_PORTS_$n && tls=${!v}
 		plain=${plain// /,} tls=${tls// /,}
 		rm -f "$LAB/$n.http.ready"
-		local args=("$n" "$LAB/$n.http.ready" "${plain:--}")
+		args=("$n" "$LAB/$n.http.ready" "${plain:--}")
 		[ -n "$tls" ] && args+=("$tls" "$LAB/tls/rs.pem" "$LAB/tls/rs.key")
 		ip netns exec "$PFX$n" timeout "$LAB_LIFETIME" "$PY" \
 			"$DRILL_DIR/rs_server.py" "${args[@]}" \
 			>>"$LAB/$n.http.log" 2>&1 &
+		pid+=($!)
 		echo $! >"$LAB/pids/$n.http"
 	done
 	end=$((SECONDS + 60))
 	for n in "$@"; do
-		wait_started "$LAB/$n.http.ready" "$(cat "$LAB/pids/$n.http")" \
-			"$end" || {
+		wait_started "$LAB/$n.http.ready" "${pid[0]}" "$end" || {
 			log "$n: its web servers did not start: $(tail -n 3 "$LAB/$n.http.log")"
 			return 1
 		}
 		rm -f "$LAB/$n.http.ready"
+		pid=("${pid[@]:1}")
 	done
 }
 

@@ -16,7 +16,7 @@ fadd() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
 # secs X: X rounded up to whole seconds.
 secs() { awk -v a="$1" 'BEGIN { s = int(a); if (s < a) s++; print s }'; }
 
-event() { local t=$EPOCHREALTIME; echo "${t/,/.} $*" >>"$SCN/events"; }
+event() { echo "$EPOCHREALTIME $*" >>"$SCN/events"; }
 
 # lab_reset: both daemons running with the lab's configs, the preferred
 # director master, every real server serving and in its table, no filter.
@@ -92,7 +92,7 @@ scn_begin() {
 	[ "${3:-}" = settle ] && settle "$(secs "$(fadd "$GARP_DELAY" 1)")"
 	ipvs_save A "$SCN/ipvs-before-A"
 	ipvs_save B "$SCN/ipvs-before-B"
-	echo "$(masters)" >"$SCN/masters-before"
+	masters >"$SCN/masters-before"
 	cap_start "$SCN/gw.pcap" || return 1
 	client_start "$2" "$SCN/client.log" || return 1
 	event start
@@ -105,7 +105,7 @@ scn_end() {
 	event end
 	ipvs_save A "$SCN/ipvs-after-A"
 	ipvs_save B "$SCN/ipvs-after-B"
-	echo "$(masters)" >"$SCN/masters-after"
+	masters >"$SCN/masters-after"
 	gw_neigh >"$SCN/neigh-after"
 }
 
@@ -136,7 +136,7 @@ scn_lab() {
 	done
 	ipvs_save A "$SCN/ipvs-before-A"
 	ipvs_save B "$SCN/ipvs-before-B"
-	echo "$(masters)" >"$SCN/masters-before"
+	masters >"$SCN/masters-before"
 	cap_start "$SCN/gw.pcap" || return 1
 	event start
 	# the gateway must ask who has the VIP: see who answers
@@ -197,7 +197,7 @@ scn_real_server_down() {
 	nsx "d$PREF" ipvsadm -Lnc >"$SCN/conns-after" 2>&1
 	lab_http_start rs1 &&
 		wait_ipvs "$PREF" "$RS_DOWN_ENTRY" present "$((w + 5))" &&
-		echo "$(now)" >"$SCN/rs-back" || return 0
+		now >"$SCN/rs-back" || return 0
 	# clean for the next scenario once rs1 is back in every service
 	for v in $RS_ENTRIES; do
 		wait_ipvs "$PREF" "$v" present 15 || return 0
