@@ -731,6 +731,33 @@ static void test_drop_checksum(void **state)
 	}
 }
 
+/* One's complement has two zeros (RFC 1071): an advert whose sum comes to
+ * 0x0000 is sent by us with 0x0000 in the checksum field, and one carrying
+ * 0xffff there is just as valid (keepalived and the kernel take both). */
+static void test_checksum_both_zeros(void **state)
+{
+	struct vrrp_pkt_params p = v3_params(AF_INET6);
+	struct vrrp_pkt_expect e = v3_expect(AF_INET6);
+	uint8_t b[VRRP_PKT_MAX];
+	size_t n = 0;
+	unsigned prio, adv;
+
+	(void)state;
+	/* priority and interval together reach every 16-bit sum */
+	for (prio = 0; prio < 256 && !n; prio++)
+		for (adv = 1; adv <= VRRP_V3_MAX_INT && !n; adv++) {
+			p.priority = (uint8_t)prio;
+			p.adver_int = (uint16_t)adv;
+			n = build6(&p, b);
+			if (b[6] || b[7])
+				n = 0;
+		}
+	assert_true(n > 0);
+	assert_int_equal(parse6(b, n, 255, &e), VRRP_PKT_OK);
+	b[6] = b[7] = 0xff;
+	assert_int_equal(parse6(b, n, 255, &e), VRRP_PKT_OK);
+}
+
 /* keepalived's v3_checksum_as_v2: IPv4 v3 without the pseudo-header. */
 static void test_checksum_as_v2(void **state)
 {
@@ -1009,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_drop_type),
 		cmocka_unit_test(test_drop_length),
 		cmocka_unit_test(test_drop_checksum),
+		cmocka_unit_test(test_checksum_both_zeros),
 		cmocka_unit_test(test_checksum_as_v2),
 		cmocka_unit_test(test_checksum_unicast),
 		cmocka_unit_test(test_drop_vrid),
