@@ -69,7 +69,8 @@ int chk_dns_reply(const uint8_t *q, size_t qlen, const uint8_t *r, size_t rlen,
 		return -1;
 	}
 	if (flags & 0x000f) {
-		snprintf(why, whylen, "DNS rcode %u", flags & 0x000f);
+		snprintf(why, whylen, "DNS rcode %u",
+			 (unsigned)(flags & 0x000f));
 		return -1;
 	}
 	/* the question must be echoed back (RFC 1035 section 4.1.2) */
