@@ -506,10 +506,26 @@ def main(argv):
         facts["instance"]["vrid"][1] = vrid_b = vrid_b % 255 + 1
         print(f"break: director B uses virtual_router_id {vrid_b}")
 
+    notes_a, notes_b, track_orig = [], [], {}
+
+    def track_file(args, who, notes):
+        """a track_file's file -> one per director in OUTDIR (the two
+        directors share this host's file system)"""
+        src = track_orig.get(args[0], args[0])  # B may get A's tree
+        d = os.path.join(os.path.abspath(out), "track", who)
+        os.makedirs(d, exist_ok=True)
+        new = os.path.join(d, os.path.basename(src.strip('"')))
+        notes.append(f"mapped track_file file {src} -> {new}")
+        track_orig[new] = src
+        args[0] = new
+
     def edits_a(key, args):
-        pass
+        if key == "file" and args:
+            track_file(args, "A", notes_a)
 
     def edits_b(key, args):
+        if key == "file" and args:
+            track_file(args, "B", notes_b)
         if fb:
             if key == "virtual_router_id" and "vrid" in brk:
                 args[0] = str(vrid_b)
@@ -525,7 +541,6 @@ def main(argv):
     map_checkers(ta, m, lab, iface, serve, changes)
     if fb:
         map_checkers(tb, m, lab, iface, serve, changes)
-    notes_a, notes_b = [], []
     conf_a, locs_a = rewrite(ta, m, LAN_A, LAN_B, edits_a, notes_a)
     conf_b, locs_b = rewrite(tb, m, LAN_B, LAN_A, edits_b, notes_b)
     changes[:0] = [f"director A: {n}" for n in notes_a] + [

@@ -138,6 +138,28 @@ struct cfg_track_script {
 	bool reverse;
 };
 
+/* track_file NAME { file; weight; init_file } (alias vrrp_track_file) */
+struct cfg_file_def {
+	char name[CFG_NAME_MAX];
+	struct cfg_loc loc;
+	char *path;
+	int weight; /* 1 */
+	bool weight_reverse;
+	bool init;	     /* init_file: create the file if it is missing */
+	int init_value;	     /* 0 */
+	bool init_overwrite; /* write it at start even if the file exists */
+};
+
+/* a track_file { } line of an instance or sync group */
+struct cfg_track_file {
+	struct cfg_loc loc;
+	char name[CFG_NAME_MAX];
+	size_t file; /* index into cfg->track_files, resolved by the loader */
+	bool weight_set;
+	int weight; /* overrides the file's weight when set */
+	bool reverse;
+};
+
 enum cfg_auth { CFG_AUTH_NONE = 0, CFG_AUTH_PASS = 1, CFG_AUTH_AH = 2 };
 
 struct cfg_vrrp {
@@ -172,6 +194,8 @@ struct cfg_vrrp {
 	size_t n_track_ifs;
 	struct cfg_track_script *track_scripts;
 	size_t n_track_scripts;
+	struct cfg_track_file *track_files;
+	size_t n_track_files;
 	bool dont_track_primary;
 
 	struct cfg_cmd notify_master, notify_backup, notify_fault, notify_stop,
@@ -207,6 +231,8 @@ struct cfg_sync_group {
 	size_t n_track_ifs;
 	struct cfg_track_script *track_scripts;
 	size_t n_track_scripts;
+	struct cfg_track_file *track_files;
+	size_t n_track_files;
 };
 
 /* ---- LVS ------------------------------------------------------------- */
@@ -417,6 +443,8 @@ struct cfg {
 	struct cfg_global global;
 	struct cfg_script *scripts;
 	size_t n_scripts;
+	struct cfg_file_def *track_files;
+	size_t n_track_files;
 	struct cfg_vrrp *vrrps;
 	size_t n_vrrps;
 	struct cfg_sync_group *sync_groups;

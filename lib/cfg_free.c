@@ -10,6 +10,7 @@ static void free_vrrp(struct cfg_vrrp *v)
 	free(v->peers);
 	free(v->track_ifs);
 	free(v->track_scripts);
+	free(v->track_files);
 	cfg_cmd_free(&v->notify_master);
 	cfg_cmd_free(&v->notify_backup);
 	cfg_cmd_free(&v->notify_fault);
@@ -27,6 +28,7 @@ static void free_sync_group(struct cfg_sync_group *g)
 	cfg_cmd_free(&g->notify);
 	free(g->track_ifs);
 	free(g->track_scripts);
+	free(g->track_files);
 }
 
 static void free_vs(struct cfg_vs *vs)
@@ -82,6 +84,9 @@ void cfg_free(struct cfg *c)
 	for (i = 0; i < c->n_scripts; i++)
 		cfg_cmd_free(&c->scripts[i].script);
 	free(c->scripts);
+	for (i = 0; i < c->n_track_files; i++)
+		free(c->track_files[i].path);
+	free(c->track_files);
 	for (i = 0; i < c->n_vrrps; i++)
 		free_vrrp(&c->vrrps[i]);
 	free(c->vrrps);

@@ -160,7 +160,8 @@ void *cfg_h_user(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 
 /* the tables, one per block, defined in cfg_kw_*.c */
 extern const struct cfg_block cfg_blk_root, cfg_blk_global, cfg_blk_ssl;
-extern const struct cfg_block cfg_blk_vrrp, cfg_blk_script, cfg_blk_sync;
+extern const struct cfg_block cfg_blk_vrrp, cfg_blk_script, cfg_blk_sync,
+	cfg_blk_track_file;
 extern const struct cfg_block cfg_blk_vip, cfg_blk_evip, cfg_blk_peer;
 extern const struct cfg_block cfg_blk_vsg, cfg_blk_vs, cfg_blk_rs;
 /* options shared by the checkers, and SMTP_CHECK's host { } */
@@ -299,6 +300,25 @@ int cfg_track_if_parse(struct cfg_ctx *x, int argc, char **argv,
 /** cfg_track_script_parse - parse one track_script line. */
 int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
 			   struct cfg_track_script *out);
+/**
+ * cfg_def_weight - "weight N [reverse|noreverse]" of a vrrp_script or
+ * track_file block.
+ * @x: the parse context
+ * @argc: 1 or 2
+ * @argv: the arguments after "weight"
+ * @max: the weight's bound, either way
+ * @weight: set to N
+ * @reverse: set to true by "reverse"
+ * Returns 0, or -1 after reporting the error.
+ */
+int cfg_def_weight(struct cfg_ctx *x, int argc, char **argv, long max,
+		   int *weight, bool *reverse);
+/** cfg_kw_track_file - open a top-level track_file NAME { } block. */
+void *cfg_kw_track_file(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			int argc, char **argv);
+/** cfg_track_file_parse - parse one track_file line (NAME [weight N]). */
+int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
+			 struct cfg_track_file *out);
 /** cfg_check_init - a checker with unset inheritable values. */
 void cfg_check_init(struct cfg_check *chk, enum cfg_check_type type);
 /** cfg_check_free - release what a checker owns (not @chk itself). */

@@ -1,14 +1,16 @@
 /*
  * cfg_kw_track.c - vrrp_script { }, vrrp_sync_group { }, and the
- * track_interface / track_script lines shared by instances and groups.
+ * track_interface / track_script / track_file lines shared by instances
+ * and groups.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_int.h"
 
-/* "NAME [weight N [reverse|noreverse]]"; weights as keepalived: +-253 */
-static int track_weight(struct cfg_ctx *x, int argc, char **argv,
+/* "NAME [weight N [reverse|noreverse]]"; weights as keepalived: +-@max
+ * (253, or 254 for a track file) */
+static int track_weight(struct cfg_ctx *x, int argc, char **argv, int max,
 			bool *weighted, int *weight, bool *reverse)
 {
 	if (argc == 1)
@@ -17,7 +19,7 @@ static int track_weight(struct cfg_ctx *x, int argc, char **argv,
 		cfg_err(x, "expected '%s [weight N [reverse]]'", argv[0]);
 		return -1;
 	}
-	if (cfg_arg_int(x, "weight", argv[2], -253, 253, weight) < 0)
+	if (cfg_arg_int(x, "weight", argv[2], -max, max, weight) < 0)
 		return -1;
 	*weighted = true;
 	if (argc == 4) {
@@ -36,7 +38,7 @@ int cfg_track_if_parse(struct cfg_ctx *x, int argc, char **argv,
 {
 	if (cfg_arg_name(x, "interface", argv[0], out->ifname, IFNAMSIZ) < 0)
 		return -1;
-	return track_weight(x, argc, argv, &out->weighted, &out->weight,
+	return track_weight(x, argc, argv, 253, &out->weighted, &out->weight,
 			    &out->reverse);
 }
 
@@ -47,7 +49,18 @@ int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
 	if (cfg_arg_name(x, "vrrp_script name", argv[0], out->name,
 			 sizeof(out->name)) < 0)
 		return -1;
-	return track_weight(x, argc, argv, &out->weight_set, &out->weight,
+	return track_weight(x, argc, argv, 253, &out->weight_set, &out->weight,
+			    &out->reverse);
+}
+
+int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
+			 struct cfg_track_file *out)
+{
+	out->loc = x->loc;
+	if (cfg_arg_name(x, "track_file name", argv[0], out->name,
+			 sizeof(out->name)) < 0)
+		return -1;
+	return track_weight(x, argc, argv, 254, &out->weight_set, &out->weight,
 			    &out->reverse);
 }
 
@@ -55,19 +68,29 @@ int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
 
 typedef struct cfg_script S;
 
+int cfg_def_weight(struct cfg_ctx *x, int argc, char **argv, long max,
+		   int *weight, bool *reverse)
+{
+	if (cfg_arg_int(x, "weight", argv[0], -max, max, weight) < 0)
+		return -1;
+	if (argc == 2) {
+		if (!strcmp(argv[1], "reverse")) {
+			*reverse = true;
+		} else if (strcmp(argv[1], "noreverse")) {
+			cfg_err(x, "'%s' is not reverse or noreverse", argv[1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void *kw_script_weight(struct cfg_ctx *x, const struct cfg_kw *k,
 			      void *obj, int argc, char **argv)
 {
 	S *s = obj;
 
-	if (cfg_arg_int(x, "weight", argv[0], -253, 253, &s->weight) < 0)
-		return NULL;
-	if (argc == 2) {
-		if (!strcmp(argv[1], "reverse"))
-			s->weight_reverse = true;
-		else if (strcmp(argv[1], "noreverse"))
-			cfg_err(x, "'%s' is not reverse or noreverse", argv[1]);
-	}
+	(void)k;
+	cfg_def_weight(x, argc, argv, 253, &s->weight, &s->weight_reverse);
 	return NULL;
 }
 
@@ -159,6 +182,17 @@ static void sg_track_script_item(struct cfg_ctx *x, void *obj, int argc,
 			&g->track_scripts, &g->n_track_scripts, sizeof(t)) = t;
 }
 
+static void sg_track_file_item(struct cfg_ctx *x, void *obj, int argc,
+			       char **argv)
+{
+	SG *g = obj;
+	struct cfg_track_file t = { 0 };
+
+	if (cfg_track_file_parse(x, argc, argv, &t) == 0)
+		*(struct cfg_track_file *)cfg_push(
+			&g->track_files, &g->n_track_files, sizeof(t)) = t;
+}
+
 static const struct cfg_block blk_group = {
 	.name = "group",
 	.item = member_item,
@@ -170,6 +204,11 @@ static const struct cfg_block blk_sg_track_if = {
 static const struct cfg_block blk_sg_track_script = {
 	.name = "track_script",
 	.item = sg_track_script_item,
+};
+
+static const struct cfg_block blk_sg_track_file = {
+	.name = "track_file",
+	.item = sg_track_file_item,
 };
 
 static const struct cfg_kw sync_kw[] = {
@@ -184,7 +223,7 @@ static const struct cfg_kw sync_kw[] = {
 	CFG_IGNORED("smtp_alert"),
 	CFG_IGNORED("notify_deleted"),
 	CFG_IGNORED("notify_priority_changes"),
-	CFG_UNSUPPORTED("track_file"),
+	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_sg_track_file),
 	CFG_UNSUPPORTED("track_process"),
 	CFG_UNSUPPORTED("track_bfd"),
 	CFG_UNSUPPORTED("sync_group_tracking_weight"),

@@ -197,7 +197,7 @@ static const struct cfg_block blk_auth = {
 	.end = auth_end,
 };
 
-/* ---- track_interface { } and track_script { } -------------------------- */
+/* ---- track_interface { }, track_script { }, track_file { } ------------- */
 
 static void track_if_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
@@ -220,6 +220,16 @@ static void track_script_item(struct cfg_ctx *x, void *obj, int argc,
 			&v->track_scripts, &v->n_track_scripts, sizeof(t)) = t;
 }
 
+static void track_file_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
+{
+	V *v = obj;
+	struct cfg_track_file t = { 0 };
+
+	if (cfg_track_file_parse(x, argc, argv, &t) == 0)
+		*(struct cfg_track_file *)cfg_push(
+			&v->track_files, &v->n_track_files, sizeof(t)) = t;
+}
+
 static const struct cfg_block blk_track_if = {
 	.name = "track_interface",
 	.item = track_if_item,
@@ -227,6 +237,10 @@ static const struct cfg_block blk_track_if = {
 static const struct cfg_block blk_track_script = {
 	.name = "track_script",
 	.item = track_script_item,
+};
+static const struct cfg_block blk_track_file = {
+	.name = "track_file",
+	.item = track_file_item,
 };
 
 /* ---- end of vrrp_instance ---------------------------------------------- */
@@ -338,6 +352,7 @@ static const struct cfg_kw vrrp_kw[] = {
 	ADDR("mcast_src_ip", mcast_src),
 	CFG_BLK("track_interface", cfg_h_self, 0, 0, &blk_track_if),
 	CFG_BLK("track_script", cfg_h_self, 0, 0, &blk_track_script),
+	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_track_file),
 	CFG_FLAG("dont_track_primary", V, dont_track_primary),
 	CFG_CMD("notify_master", V, notify_master),
 	CFG_CMD("notify_backup", V, notify_backup),
@@ -371,7 +386,6 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_UNSUPPORTED("use_vmac_addr"),
 	CFG_UNSUPPORTED("use_ipvlan"),
 	CFG_UNSUPPORTED("auth_hmac"),
-	CFG_UNSUPPORTED("track_file"),
 	CFG_UNSUPPORTED("track_process"),
 	CFG_UNSUPPORTED("track_bfd"),
 	CFG_UNSUPPORTED("virtual_routes"),

@@ -74,20 +74,43 @@ static long lookup(const struct name_idx *v, size_t n, const char *name)
 #define INDEX(x, what, arr, n, T) \
 	index_names(x, what, arr, n, sizeof(T), offsetof(T, loc))
 
-static void resolve_tracks(struct cfg_ctx *x, const struct name_idx *scripts,
-			   struct cfg_track_script *t, size_t n)
+/* a kind of tracker line that names a top-level block */
+struct ref_kind {
+	const char *line, *block; /* "track_script", "vrrp_script" */
+	size_t stride, name_off, loc_off, idx_off;
+};
+
+#define REF_KIND(line, block, T, idx)                                        \
+	{                                                                    \
+		line, block, sizeof(T), offsetof(T, name), offsetof(T, loc), \
+			offsetof(T, idx)                                     \
+	}
+
+static const struct ref_kind ref_script = REF_KIND(
+	"track_script", "vrrp_script", struct cfg_track_script, script);
+static const struct ref_kind ref_file =
+	REF_KIND("track_file", "track_file block", struct cfg_track_file, file);
+
+/* set the index of each of the @n lines at @base to the block its name
+ * names in @idx (@n_idx names), or report it */
+static void resolve_refs(struct cfg_ctx *x, const struct ref_kind *k,
+			 const struct name_idx *idx, size_t n_idx, void *base,
+			 size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		long s = lookup(scripts, x->c->n_scripts, t[i].name);
+		char *t = (char *)base + i * k->stride;
+		const char *name = t + k->name_off;
+		long b = lookup(idx, n_idx, name);
 
-		if (s < 0)
-			cfg_msg_at(x, CFG_ERR, &t[i].loc,
-				   "track_script '%s' names no vrrp_script",
-				   t[i].name);
+		if (b < 0)
+			cfg_msg_at(x, CFG_ERR,
+				   (const struct cfg_loc *)(t + k->loc_off),
+				   "%s '%s' names no %s", k->line, name,
+				   k->block);
 		else
-			t[i].script = (size_t)s;
+			*(size_t *)(t + k->idx_off) = (size_t)b;
 	}
 }
 
@@ -294,22 +317,34 @@ static void check_ssl(struct cfg_ctx *x)
 void cfg_validate(struct cfg_ctx *x)
 {
 	struct cfg *c = x->c;
-	struct name_idx *scripts, *vrrps;
+	struct name_idx *scripts, *files, *vrrps;
 	size_t i;
 
 	cfg_vrrp_defaults(x);
 	scripts = INDEX(x, "vrrp_script", c->scripts, c->n_scripts,
 			struct cfg_script);
+	files = INDEX(x, "track_file", c->track_files, c->n_track_files,
+		      struct cfg_file_def);
 	vrrps = INDEX(x, "vrrp_instance", c->vrrps, c->n_vrrps,
 		      struct cfg_vrrp);
 	free(INDEX(x, "vrrp_sync_group", c->sync_groups, c->n_sync_groups,
 		   struct cfg_sync_group));
-	for (i = 0; i < c->n_vrrps; i++)
-		resolve_tracks(x, scripts, c->vrrps[i].track_scripts,
-			       c->vrrps[i].n_track_scripts);
-	for (i = 0; i < c->n_sync_groups; i++)
-		resolve_tracks(x, scripts, c->sync_groups[i].track_scripts,
-			       c->sync_groups[i].n_track_scripts);
+	for (i = 0; i < c->n_vrrps; i++) {
+		struct cfg_vrrp *v = &c->vrrps[i];
+
+		resolve_refs(x, &ref_script, scripts, c->n_scripts,
+			     v->track_scripts, v->n_track_scripts);
+		resolve_refs(x, &ref_file, files, c->n_track_files,
+			     v->track_files, v->n_track_files);
+	}
+	for (i = 0; i < c->n_sync_groups; i++) {
+		struct cfg_sync_group *g = &c->sync_groups[i];
+
+		resolve_refs(x, &ref_script, scripts, c->n_scripts,
+			     g->track_scripts, g->n_track_scripts);
+		resolve_refs(x, &ref_file, files, c->n_track_files,
+			     g->track_files, g->n_track_files);
+	}
 	resolve_members(x, vrrps);
 	if (c->global.lvs_sync_daemon.set &&
 	    lookup(vrrps, c->n_vrrps, c->global.lvs_sync_daemon.instance) < 0)
@@ -317,6 +352,7 @@ void cfg_validate(struct cfg_ctx *x)
 			   "lvs_sync_daemon names no vrrp_instance '%s'",
 			   c->global.lvs_sync_daemon.instance);
 	free(scripts);
+	free(files);
 	free(vrrps);
 	check_vrids(x);
 	resolve_vs_groups(x);

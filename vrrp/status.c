@@ -12,6 +12,7 @@
 #include "instance.h"
 #include "proc.h"
 #include "sock.h"
+#include "track.h"
 
 static json_object *jaddr(const struct addr *a)
 {
@@ -39,6 +40,34 @@ static json_object *vip_list(const struct cfg_vip *v, size_t n)
 static void add_u64(json_object *o, const char *k, uint64_t v)
 {
 	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+/* the track files the instance follows itself, with their values now */
+static json_object *files_json(const struct vrrp_inst *i)
+{
+	const struct cfg *cfg = i->p->cfg;
+	json_object *arr = json_object_new_array();
+	size_t k;
+
+	for (k = 0; k < i->c->n_track_files; k++) {
+		const struct cfg_track_file *t = &i->c->track_files[k];
+		json_object *o;
+
+		if (t->file >= cfg->n_track_files)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+				       json_object_new_string(t->name));
+		json_object_object_add(
+			o, "file",
+			json_object_new_string(cfg->track_files[t->file].path));
+		json_object_object_add(
+			o, "value",
+			json_object_new_int(
+				vrrp_track_file_value(i->p->track, t->file)));
+		json_object_array_add(arr, o);
+	}
+	return arr;
 }
 
 static json_object *inst_json(const struct vrrp_inst *i)
@@ -69,6 +98,7 @@ static json_object *inst_json(const struct vrrp_inst *i)
 	json_object_object_add(o, "effective_priority",
 			       json_object_new_int((int)i->fsm.priority));
 	json_object_object_add(o, "fault", json_object_new_boolean(i->fault));
+	json_object_object_add(o, "track_files", files_json(i));
 	json_object_object_add(o, "stepped_down",
 			       json_object_new_boolean(i->stepped_down));
 	json_object_object_add(o, "source", jaddr(&i->src));

@@ -1,5 +1,6 @@
 /*
- * track.c - track_interface and vrrp_script/track_script. Scripts run on
+ * track.c - track_interface, vrrp_script/track_script and track_file
+ * (track_file.c reads the files). Scripts run on
  * their interval through script.c (asynchronous, with a timeout); results
  * pass rise/fall before they count. Any change re-evaluates every
  * instance, which keeps sync-group FAULT sharing trivial.
@@ -21,6 +22,7 @@
 #include "proc.h"
 #include "script.h"
 #include "track.h"
+#include "track_file.h"
 
 struct script_rt {
 	struct vrrp_track *t;
@@ -43,6 +45,7 @@ struct vrrp_track {
 	size_t n_scripts;
 	struct link_rt *links;
 	size_t n_links;
+	struct vrrp_tfiles *files; /* track_file values */
 };
 
 void vrrp_track_fold(bool up, bool weighted, int weight, bool reverse,
@@ -129,6 +132,12 @@ static void apply_all(struct vrrp_track *t)
 	for (k = 0; k < t->p->n_insts; k++)
 		if (t->p->insts[k] && t->p->insts[k]->started)
 			vrrp_track_apply(t->p->insts[k]);
+}
+
+/* a track file's value changed */
+static void files_changed(void *arg)
+{
+	apply_all(arg);
 }
 
 void vrrp_track_link(struct vrrp_track *t, const char *ifname, bool up)
@@ -263,6 +272,12 @@ struct vrrp_track *vrrp_track_new(struct vrrp_proc *p)
 		free(t);
 		return NULL;
 	}
+	t->files = vrrp_tfiles_new(p->loop, p->cfg, true, files_changed, t);
+	if (!t->files) {
+		free(t->scripts);
+		free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -276,6 +291,14 @@ void vrrp_track_reload(struct vrrp_track *t, const struct cfg *old)
 	if (scripts_setup(t, prev, n) < 0)
 		log_err("track scripts: out of memory");
 	free(prev);
+	/* the files are read again: their values need no carrying over */
+	vrrp_tfiles_free(t->files);
+	t->files =
+		vrrp_tfiles_new(t->p->loop, t->p->cfg, false, files_changed, t);
+	if (!t->files)
+		log_err("track files: out of memory");
+	/* instances re-evaluated before this call saw the old trackers */
+	apply_all(t);
 	(void)old;
 }
 
@@ -289,10 +312,36 @@ void vrrp_track_free(struct vrrp_track *t)
 		script_stop(&t->scripts[k]);
 	free(t->scripts);
 	free(t->links);
+	vrrp_tfiles_free(t->files);
 	free(t);
 }
 
+int vrrp_track_file_value(const struct vrrp_track *t, size_t idx)
+{
+	return t ? vrrp_tfiles_value(t->files, idx) : 0;
+}
+
 /* ---- evaluation ------------------------------------------------------- */
+
+static void eval_files(struct vrrp_track *t, const struct cfg_track_file *tf,
+		       size_t n, bool *fault, int *delta)
+{
+	const struct cfg *c = t->p->cfg;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct cfg_file_def *d;
+
+		if (tf[k].file >= c->n_track_files)
+			continue;
+		d = &c->track_files[tf[k].file];
+		vrrp_tfile_fold(vrrp_tfiles_value(t->files, tf[k].file),
+				tf[k].weight_set ? tf[k].weight : d->weight,
+				tf[k].weight_set ? tf[k].reverse :
+						   d->weight_reverse,
+				fault, delta);
+	}
+}
 
 static void eval_list(struct vrrp_track *t, const struct cfg_track_if *ti,
 		      size_t nti, const struct cfg_track_script *ts, size_t nts,
@@ -330,12 +379,14 @@ static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 		*fault = true;
 	eval_list(t, c->track_ifs, c->n_track_ifs, c->track_scripts,
 		  c->n_track_scripts, fault, delta);
+	eval_files(t, c->track_files, c->n_track_files, fault, delta);
 	if (c->sync_group >= 0 && (size_t)c->sync_group < cfg->n_sync_groups) {
 		const struct cfg_sync_group *g =
 			&cfg->sync_groups[c->sync_group];
 
 		eval_list(t, g->track_ifs, g->n_track_ifs, g->track_scripts,
 			  g->n_track_scripts, fault, delta);
+		eval_files(t, g->track_files, g->n_track_files, fault, delta);
 	}
 }
 

@@ -7,6 +7,7 @@
 #define DD_VRRP_TRACK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "cfg.h"
 
@@ -69,5 +70,11 @@ void vrrp_track_link(struct vrrp_track *t, const char *ifname, bool up);
  * @i: the instance
  */
 void vrrp_track_apply(struct vrrp_inst *i);
+
+/**
+ * vrrp_track_file_value - the value of the configuration's track file
+ * @idx now (0 when @t is NULL or @idx is out of range).
+ */
+int vrrp_track_file_value(const struct vrrp_track *t, size_t idx);
 
 #endif

@@ -106,6 +106,21 @@ if [ -x "$DIRECTORD" ]; then
 	else
 		tap_fail "badconfig: directord accepts the mapping of a good config"
 	fi
+	# a track_file gets a file of each director's own in the lab
+	printf 'track_file maint {\n\tfile /etc/keepalived/maint\n\tinit_file 1 overwrite\n}\n%s\n' \
+		"$(sed 's/^}$/\ttrack_file {\n\t\tmaint\n\t}\n}/' <<<"$VRRP")" >"$T/tf.conf"
+	printf '%s\n' "$VS" >>"$T/tf.conf"
+	sed -i 's/lb_kind DR/lb_kind DR\n\tprotocol TCP/' "$T/tf.conf"
+	mkdir -p "$T/tfmap"
+	out=$(python3 "$SRC/drill/cfgmap.py" "$T/tfmap" "$T/tf.conf" 2>&1)
+	if grep -q "director A: mapped track_file file /etc/keepalived/maint -> $T/tfmap/track/A/maint" <<<"$out" &&
+		grep -q "director B: mapped track_file file /etc/keepalived/maint -> $T/tfmap/track/B/maint" <<<"$out" &&
+		grep -q "file $T/tfmap/track/B/maint" "$T/tfmap/dB.conf" &&
+		"$DIRECTORD" -t -f "$T/tfmap/dA.conf"; then
+		tap_ok "badconfig: a track_file is mapped to a file per director"
+	else
+		tap_fail "badconfig: a track_file is mapped to a file per director" "$(tr '\n' ' ' <<<"$out")"
+	fi
 else
 	tap_skip "badconfig no-protocol" "no directord in $B (build first)"
 fi

@@ -2,7 +2,7 @@
 # test_vrrp.sh - two directord directors and a gateway in network
 # namespaces: election, crash and orderly failover with the gateway's
 # neighbour entry following the VIP, preemption, nopreempt, equal
-# priorities, unicast, IPv6, track scripts, sync groups, split brain,
+# priorities, unicast, IPv6, track scripts and files, sync groups, split brain,
 # reload without flap, step-down, a hung notify script, and broken adverts
 # injected from the gateway. Prints one `ok`/`not ok`/`skip` line per case.
 set -u
@@ -257,6 +257,61 @@ touch "$FLAG"
 WHY="d1 did not come back"
 check "track script: recovery brings the master back" \
 	within 8 vl_only_master "$D1" "$D2" $V4
+stop_all
+
+# ---- 7b. track file: a number in a file moves the master ---------------
+# init_file creates the file; a write, a rename into place and a removal
+# are each seen; weight 0 turns a non-zero value into FAULT
+TF=$C/tf
+mkdir -p "$TF"
+rm -f "$TF/maint" "$TF/down"
+mkconf "$C/d1f.conf" "" "track_file maint {
+	file \"$TF/maint\"
+	weight -60
+	init_file 0
+}
+vrrp_track_file down {
+	file $TF/down
+}" "$(inst VI_1 51 150 $V4/24 \
+	'track_file {' '	maint' '	down weight 0' '}')"
+pair "$C/d1f.conf" "$C/d2.conf"
+within 8 vl_only_master "$D1" "$D2" $V4
+WHY="$TF/maint holds '$(cat "$TF/maint" 2>/dev/null)'"
+check "track file: init_file creates the file with its value" \
+	eval '[ "$(cat "$TF/maint" 2>/dev/null)" = 0 ]'
+echo 1 >"$TF/maint"
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
+check "track file: a written value times the weight lowers the priority" \
+	within 3 eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 90 ]'
+WHY="d1 status: $(vl_inst "$D1" VI_1 "['track_files']")"
+check "track file: status shows the file and its value" \
+	eval '[ "$(vl_inst "$D1" VI_1 "[\"track_files\"][0][\"value\"]")" = 1 ] &&
+		[ "$(vl_inst "$D1" VI_1 "[\"track_files\"][0][\"file\"]")" = "$TF/maint" ]'
+WHY="d2 did not preempt"
+check "track file: the peer preempts the degraded master" \
+	within 6 vl_only_master "$D2" "$D1" $V4
+echo 0 >"$TF/maint.new"
+mv "$TF/maint.new" "$TF/maint"
+WHY="d1 did not come back (priority $(vl_inst "$D1" VI_1 "['effective_priority']"))"
+check "track file: a file renamed into place is read (the master returns)" \
+	within 8 vl_only_master "$D1" "$D2" $V4
+echo 7 >"$TF/down"
+WHY="d1 state $(vl_inst "$D1" VI_1 "['state']")"
+check "track file: weight 0 and a non-zero value put the instance in FAULT" \
+	within 3 eval 'vl_state_is "$D1" VI_1 FAULT && vl_only_master "$D2" "$D1" $V4'
+rm -f "$TF/down"
+WHY="d1 state $(vl_inst "$D1" VI_1 "['state']")"
+check "track file: a removed file reads 0 (FAULT ends, the master returns)" \
+	within 8 eval '! vl_state_is "$D1" VI_1 FAULT && vl_only_master "$D1" "$D2" $V4'
+# after a reload (once the vrrp process runs the new generation) the
+# files are watched afresh
+g0=$(vl_q "$D1" "d['vrrp']['generation']")
+vl_ctl "$D1" reload >/dev/null
+within 3 eval '[ "$(vl_q "$D1" "d[\"vrrp\"][\"generation\"]")" != "$g0" ]'
+echo 2 >"$TF/maint"
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
+check "track file: still watched after a reload" \
+	within 3 eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 30 ]'
 stop_all
 
 # enable_script_security: a root script that others could replace is refused

@@ -587,6 +587,42 @@ static void test_legacy_forms(void **state)
 	cfg_diag_free(&d);
 }
 
+static void test_track_file(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_good("good/track-file.conf", NULL, &d);
+	const struct cfg_vrrp *v = &c->vrrps[0];
+	const struct cfg_sync_group *g = &c->sync_groups[0];
+
+	(void)state;
+	assert_int_equal(c->n_track_files, 2);
+	assert_string_equal(c->track_files[0].name, "maint");
+	assert_string_equal(c->track_files[0].path, "/run/directord/maint");
+	assert_int_equal(c->track_files[0].weight, -10);
+	assert_true(c->track_files[0].weight_reverse);
+	assert_true(c->track_files[0].init);
+	assert_int_equal(c->track_files[0].init_value, 5);
+	assert_true(c->track_files[0].init_overwrite);
+	/* the synonym, with keepalived's defaults: weight 1, no init */
+	assert_string_equal(c->track_files[1].name, "plain");
+	assert_int_equal(c->track_files[1].weight, 1);
+	assert_false(c->track_files[1].weight_reverse);
+	assert_false(c->track_files[1].init);
+
+	assert_int_equal(v->n_track_files, 2);
+	assert_int_equal(v->track_files[0].file, 0);
+	assert_false(v->track_files[0].weight_set);
+	assert_int_equal(v->track_files[1].file, 1);
+	assert_true(v->track_files[1].weight_set);
+	assert_int_equal(v->track_files[1].weight, 0);
+	assert_true(v->track_files[1].reverse);
+	assert_int_equal(g->n_track_files, 1);
+	assert_int_equal(g->track_files[0].file, 1);
+	assert_int_equal(g->track_files[0].weight, -254);
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_flush_on_stop_vs(void **state)
 {
 	struct cfg_diag d;
@@ -799,6 +835,14 @@ static const struct bad_case bad_cases[] = {
 	  "(VI_1) strict mode does not allow authentication" },
 	{ "bad_time.conf", "bad_time.conf", 3,
 	  "delay_loop '5s' is not a time in seconds" },
+	{ "track_file_nofile.conf", "track_file_nofile.conf", 1,
+	  "track_file maint has no file" },
+	{ "track_file_relative.conf", "track_file_relative.conf", 1,
+	  "track_file maint: file 'run/maint' is not an absolute path" },
+	{ "track_file_init.conf", "track_file_init.conf", 3,
+	  "expected 'init_file [VALUE] [overwrite]'" },
+	{ "track_file_unknown.conf", "track_file_unknown.conf", 8,
+	  "track_file 'maint' names no track_file block" },
 };
 
 static void test_bad(void **state)
@@ -882,6 +926,7 @@ int main(void)
 		cmocka_unit_test(test_smtp_hosts),
 		cmocka_unit_test(test_legacy_forms),
 		cmocka_unit_test(test_flush_on_stop_vs),
+		cmocka_unit_test(test_track_file),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_ssl_files),
 		cmocka_unit_test(test_diag_fmt),

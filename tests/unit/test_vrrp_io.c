@@ -27,6 +27,7 @@
 #include "vrrp/notify.h"
 #include "script.h"
 #include "vrrp/track.h"
+#include "vrrp/track_file.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
@@ -173,6 +174,69 @@ static void test_track_priority(void **state)
 	assert_int_equal(vrrp_track_priority(100, 200), 254);
 	assert_int_equal(vrrp_track_priority(100, -150), 1);
 	assert_int_equal(vrrp_track_priority(255, -50), 255); /* owner */
+}
+
+/* keepalived reads the number with strtol (any base) and keeps the old
+ * value when it does not fit */
+static void test_tfile_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc, value;
+	} cases[] = {
+		{ "", 0, 0 },		/* empty: 0 */
+		{ "5\n", 0, 5 },	/* as echo writes it */
+		{ "  -12 junk", 0, -12 },
+		{ "0x10", 0, 16 },
+		{ "maintenance", 0, 0 }, /* no number: 0 */
+		{ "2147483647", 0, 2147483647 },
+		{ "2147483648", -1, 99 }, /* out of range: kept */
+		{ "-99999999999999999999", -1, 99 },
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		int v = 99;
+
+		assert_int_equal(vrrp_tfile_parse(cases[k].text,
+						  strlen(cases[k].text), &v),
+				 cases[k].rc);
+		assert_int_equal(v, cases[k].value);
+	}
+}
+
+static void test_tfile_fold(void **state)
+{
+	static const struct {
+		int value, weight;
+		bool reverse, fault;
+		int delta;
+	} cases[] = {
+		{ 0, 0, false, false, 0 },   /* weight 0: 0 is OK */
+		{ 3, 0, false, true, 0 },    /* anything else FAULT */
+		{ 0, 0, true, true, 0 },     /* reverse: 0 is FAULT */
+		{ -1, 0, true, false, 0 },
+		{ 2, -10, false, false, -20 },
+		{ 2, -10, true, false, 20 },
+		{ -3, 5, false, false, -15 },
+		{ 1, 300, false, false, 253 }, /* capped at 253 */
+		{ 1, -253, false, false, -253 },
+		{ 1, -254, false, true, 0 }, /* -254 and below: FAULT */
+		{ 2147483647, -2147483647, false, true, 0 }, /* no overflow */
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		bool fault = false;
+		int delta = 0;
+
+		vrrp_tfile_fold(cases[k].value, cases[k].weight,
+				cases[k].reverse, &fault, &delta);
+		assert_int_equal(fault, cases[k].fault);
+		assert_int_equal(delta, cases[k].delta);
+	}
 }
 
 static void test_script_split(void **state)
@@ -487,6 +551,8 @@ int main(void)
 		cmocka_unit_test(test_script_split),
 		cmocka_unit_test(test_script_path_safe),
 		cmocka_unit_test(test_nlmon_parse),
+		cmocka_unit_test(test_tfile_parse),
+		cmocka_unit_test(test_tfile_fold),
 		cmocka_unit_test(test_script_timeout),
 		cmocka_unit_test(test_script_wait_status),
 		cmocka_unit_test(test_script_quiet),
