@@ -20,6 +20,7 @@
 #include "evloop.h"
 #include "ipc.h"
 #include "log.h"
+#include "procsched.h"
 #include "checker/checker.h"
 #include "checker/misc.h"
 #include "checker/priv.h"
@@ -253,6 +254,9 @@ int chk_proc_run(struct cfg *c, uint32_t generation, int ipc_fd)
 			err);
 		return 1;
 	}
+	/* before the privileges go (real-time, negative nice and locked
+	 * memory need them); at start only, as keepalived */
+	procsched_apply(&c->global.checker_sched, "checker");
 	chk_priv_drop(&e);
 	log_info("checker: running generation %u", generation);
 	proc_ready(&e, generation, 1, NULL);

@@ -49,11 +49,24 @@ struct cfg_sync_daemon {
 	struct addr group;	     /* family 0 = kernel default */
 };
 
+/* vrrp_* / checker_* settings of a child process, applied when it starts */
+#define CFG_CPU_MAX 1024
+struct cfg_sched {
+	bool nice_set;
+	int nice;	      /* -20..19 */
+	unsigned rt_priority; /* SCHED_RR 1..99; 0: none */
+	unsigned rlimit_rttime_us; /* with rt_priority; 0: 10000 */
+	bool no_swap;	      /* mlockall */
+	bool cpus_set;
+	uint64_t cpus[CFG_CPU_MAX / 64]; /* affinity: a bit per CPU */
+};
+
 struct cfg_global {
 	char *router_id;
 	char *script_user;
 	char *script_group;
 	bool enable_script_security;
+	struct cfg_sched vrrp_sched, checker_sched;
 	int vrrp_version; /* default 2 */
 	bool vrrp_strict;
 	bool vrrp_skip_check_adv_addr;

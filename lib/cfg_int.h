@@ -161,7 +161,7 @@ void *cfg_h_user(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 /* the tables, one per block, defined in cfg_kw_*.c */
 extern const struct cfg_block cfg_blk_root, cfg_blk_global, cfg_blk_ssl;
 extern const struct cfg_block cfg_blk_vrrp, cfg_blk_script, cfg_blk_sync,
-	cfg_blk_track_file;
+	cfg_blk_track_file, cfg_blk_global_sched;
 extern const struct cfg_block cfg_blk_vip, cfg_blk_evip, cfg_blk_peer;
 extern const struct cfg_block cfg_blk_vsg, cfg_blk_vs, cfg_blk_rs;
 /* options shared by the checkers, and SMTP_CHECK's host { } */

@@ -324,20 +324,10 @@ static const struct cfg_kw global_kw[] = {
 	CFG_IGNORED("vrrp_process_name"),
 	CFG_IGNORED("checker_process_name"),
 	CFG_IGNORED("bfd_process_name"),
-	CFG_IGNORED("vrrp_priority"),
-	CFG_IGNORED("checker_priority"),
 	CFG_IGNORED("bfd_priority"),
-	CFG_IGNORED("vrrp_rt_priority"),
-	CFG_IGNORED("checker_rt_priority"),
 	CFG_IGNORED("bfd_rt_priority"),
-	CFG_IGNORED("vrrp_no_swap"),
-	CFG_IGNORED("checker_no_swap"),
 	CFG_IGNORED("bfd_no_swap"),
-	CFG_IGNORED("vrrp_cpu_affinity"),
-	CFG_IGNORED("checker_cpu_affinity"),
 	CFG_IGNORED("bfd_cpu_affinity"),
-	CFG_IGNORED("vrrp_rlimit_rttime"),
-	CFG_IGNORED("checker_rlimit_rttime"),
 	CFG_IGNORED("bfd_rlimit_rttime"),
 	CFG_IGNORED("max_auto_priority"),
 	CFG_IGNORED("min_auto_priority_delay"),
@@ -411,6 +401,7 @@ const struct cfg_block cfg_blk_global = {
 	.name = "global_defs",
 	.kw = global_kw,
 	.n_kw = CFG_NELEM(global_kw),
+	.also = &cfg_blk_global_sched,
 };
 
 /* ---- SSL { } ----------------------------------------------------------- */

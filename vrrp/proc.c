@@ -24,6 +24,7 @@
 #include "nlmon.h"
 #include "notify.h"
 #include "proc.h"
+#include "procsched.h"
 #include "sock.h"
 #include "track.h"
 #include "vip.h"
@@ -155,6 +156,8 @@ static void startup_delay_done(struct ev_loop *l, void *arg)
 
 static int setup(struct vrrp_proc *p)
 {
+	/* at start only, as keepalived: a change needs a restart */
+	procsched_apply(&p->cfg->global.vrrp_sched, "vrrp");
 	p->n_insts = p->cfg->n_vrrps;
 	p->insts = calloc(p->n_insts ? p->n_insts : 1, sizeof(*p->insts));
 	p->sg_state = sg_alloc(p->cfg, NULL, NULL);

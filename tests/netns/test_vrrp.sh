@@ -550,4 +550,47 @@ WHY="a valid priority-254 advert from the gateway was not obeyed"
 check "control: a valid higher-priority advert is accepted" \
 	within 2 vl_state_is "$D1" VI_1 BACKUP
 stop_all
+
+# ---- 14. scheduling of the children (global_defs vrrp_* / checker_*) ---
+# vrrp: real-time round robin, nice, locked memory, one CPU; checker: nice
+# and one CPU. (No locked memory under ASan: its shadow would be locked.)
+NOSWAP="	vrrp_no_swap"
+ldd "$VL_DD" 2>/dev/null | grep -q libasan && NOSWAP=
+mkconf "$C/d1p.conf" "	vrrp_priority -5
+	vrrp_rt_priority 20
+	vrrp_cpu_affinity 0
+$NOSWAP
+	checker_priority 5
+	checker_cpu_affinity 0" "$(inst VI_1 51 150 $V4/24)" "virtual_server $V4 80 {
+	lb_kind DR
+	protocol TCP
+	real_server 192.0.2.21 80 {
+		TCP_CHECK {
+			connect_timeout 1
+		}
+	}
+}"
+vl_dd_start "$D1" "$C/d1p.conf"
+within 8 vl_state_is "$D1" VI_1 MASTER
+pid_of() { vl_q "$D1" "[p['pid'] for p in d['processes'] if p['name']=='$1'][0]"; }
+VP=$(pid_of vrrp)
+# /proc/PID/stat: 19 nice, 40 rt_priority, 41 policy (2: SCHED_RR)
+st() { awk '{ print $19, $40, $41 }' "/proc/$1/stat" 2>/dev/null; }
+cpus() { awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+locked() { awk '/^VmLck/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+WHY="vrrp pid '$VP': nice rt_priority policy '$(st "$VP")', CPUs '$(cpus "$VP")', VmLck '$(locked "$VP")' kB"
+check "scheduling: vrrp_rt_priority, vrrp_priority, vrrp_cpu_affinity (and vrrp_no_swap) applied" \
+	eval '[ "$(st "$VP")" = "-5 20 2" ] && [ "$(cpus "$VP")" = 0 ] &&
+		{ [ -z "$NOSWAP" ] || [ "$(locked "$VP")" -gt 0 ]; }'
+stop_all
+# the checker alone (-C: this host has no IPVS for core's table)
+vl_bg "$D1" "$VL_DIR/$D1-chk.log" "$VL_DD" -n -l -D -C \
+	-p "$VL_DIR/$D1.pid" --control "$VL_DIR/$D1.ctl" -f "$C/d1p.conf"
+VL_DPID[$D1]=$VL_LAST
+within 8 eval '[ -n "$(pid_of checker)" ]'
+CP=$(pid_of checker)
+WHY="checker pid '$CP': nice rt_priority policy '$(st "$CP")', CPUs '$(cpus "$CP")'"
+check "scheduling: checker_priority and checker_cpu_affinity applied" \
+	within 3 eval '[ "$(st "$CP")" = "5 0 0" ] && [ "$(cpus "$CP")" = 0 ]'
+stop_all
 exit 0

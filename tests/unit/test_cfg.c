@@ -623,6 +623,32 @@ static void test_track_file(void **state)
 	cfg_diag_free(&d);
 }
 
+static void test_sched(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_good("good/sched.conf", NULL, &d);
+	const struct cfg_sched *v = &c->global.vrrp_sched;
+	const struct cfg_sched *k = &c->global.checker_sched;
+
+	(void)state;
+	assert_true(v->nice_set);
+	assert_int_equal(v->nice, -5);
+	assert_int_equal(v->rt_priority, 20);
+	assert_int_equal(v->rlimit_rttime_us, 5000);
+	assert_true(v->no_swap);
+	assert_true(v->cpus_set);
+	assert_true(v->cpus[0] == (1ULL << 0 | 1ULL << 2));
+	assert_true(v->cpus[1] == 1ULL << 1);
+	assert_true(k->nice_set);
+	assert_int_equal(k->nice, 10);
+	assert_int_equal(k->rt_priority, 0);
+	assert_false(k->no_swap);
+	assert_false(k->cpus_set);
+	assert_int_equal(d.n_msgs, 0); /* none ignored any more */
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_flush_on_stop_vs(void **state)
 {
 	struct cfg_diag d;
@@ -835,6 +861,8 @@ static const struct bad_case bad_cases[] = {
 	  "(VI_1) strict mode does not allow authentication" },
 	{ "bad_time.conf", "bad_time.conf", 3,
 	  "delay_loop '5s' is not a time in seconds" },
+	{ "sched_rt.conf", "sched_rt.conf", 2,
+	  "checker_rt_priority '0' is not an integer from 1 to 99" },
 	{ "track_file_nofile.conf", "track_file_nofile.conf", 1,
 	  "track_file maint has no file" },
 	{ "track_file_relative.conf", "track_file_relative.conf", 1,
@@ -927,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_legacy_forms),
 		cmocka_unit_test(test_flush_on_stop_vs),
 		cmocka_unit_test(test_track_file),
+		cmocka_unit_test(test_sched),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_ssl_files),
 		cmocka_unit_test(test_diag_fmt),
