@@ -210,6 +210,7 @@ struct cfg_vrrp {
 	struct cfg_track_file *track_files;
 	size_t n_track_files;
 	bool dont_track_primary;
+	bool promote_secondaries; /* IPv4: set on the VIPs' interface */
 
 	struct cfg_cmd notify_master, notify_backup, notify_fault, notify_stop,
 		notify;

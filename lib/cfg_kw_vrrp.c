@@ -354,6 +354,7 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_BLK("track_script", cfg_h_self, 0, 0, &blk_track_script),
 	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_track_file),
 	CFG_FLAG("dont_track_primary", V, dont_track_primary),
+	CFG_FLAG("promote_secondaries", V, promote_secondaries),
 	CFG_CMD("notify_master", V, notify_master),
 	CFG_CMD("notify_backup", V, notify_backup),
 	CFG_CMD("notify_fault", V, notify_fault),
@@ -400,7 +401,6 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_UNSUPPORTED("timer_expired_backup"),
 	CFG_UNSUPPORTED("thread_timer_expired"),
 	CFG_UNSUPPORTED("owner_ignore_adverts"),
-	CFG_UNSUPPORTED("promote_secondaries"),
 	CFG_UNSUPPORTED("linkbeat_use_polling"),
 };
 

@@ -23,6 +23,7 @@
 #include "sock.h"
 #include "sync.h"
 #include "timer.h"
+#include "promote.h"
 #include "track.h"
 #include "vip.h"
 #include "vmac.h"
@@ -356,6 +357,13 @@ int vrrp_inst_start(struct vrrp_inst *i)
 		vmac_stop(i);
 		return -1;
 	}
+	if (c->promote_secondaries && c->family == AF_INET) {
+		const char *ifn = i->vmac_up ? i->vif : c->interface;
+
+		if (vrrp_promote_hold(ifn, NAME(i)) == 0)
+			snprintf(i->promote_if, sizeof(i->promote_if), "%s",
+				 ifn);
+	}
 	/* leftovers of a previous run (crash, kill -9): a new instance starts
 	 * without its VIPs, as keepalived's remove_residual_vips() */
 	vips_apply(i, false);
@@ -516,6 +524,10 @@ void vrrp_inst_stop(struct vrrp_inst *i)
 		vrrp_sock_detach(i->sock, c->vrid, i);
 		vrrp_sock_put(&i->p->socks, i->sock);
 		i->sock = NULL;
+	}
+	if (i->promote_if[0]) {
+		vrrp_promote_release(i->promote_if);
+		i->promote_if[0] = '\0';
 	}
 	vmac_stop(i);
 }

@@ -44,6 +44,8 @@ struct vrrp_inst {
 	char vif[IFNAMSIZ]; /* where VIPs without `dev` go (use_vmac: the
 			     * macvlan) */
 	bool vmac_up; /* we created the macvlan */
+	/* the interface whose promote_secondaries we hold ("": none) */
+	char promote_if[IFNAMSIZ];
 	bool vmac_missing; /* the macvlan was deleted and is not back yet:
 			    * one more FAULT input (track.c) */
 	struct addr src; /* advert source; FSM tie-break address */

@@ -551,7 +551,56 @@ check "control: a valid higher-priority advert is accepted" \
 	within 2 vl_state_is "$D1" VI_1 BACKUP
 stop_all
 
-# ---- 14. scheduling of the children (global_defs vrrp_* / checker_*) ---
+# ---- 14. promote_secondaries ---------------------------------------------
+# Two instances' VIPs in one subnet: when the one holding the subnet's
+# primary address leaves MASTER, the kernel deletes the other VIP with it
+# unless promote_secondaries is set (directord then has to restore it).
+P1=198.51.100.1 P2=198.51.100.2
+PS=/proc/sys/net/ipv4/conf/eth0/promote_secondaries
+# primary_vi: the instance whose VIP is the subnet's primary address
+primary_vi() {
+	local a
+	a=$(vl_ns "$D1" ip -o -4 addr show dev eth0 | grep -v secondary |
+		grep -o '198\.51\.100\.[12]/' | head -n 1)
+	case $a in "$P1/") echo VI_1 ;; "$P2/") echo VI_2 ;; esac
+}
+# promote_run FLAG: start, step down the primary's instance; sets OTHER
+# (the other instance) and RESTORED (its vip_restored count after)
+promote_run() {
+	local flag=$1 pri vip
+	mkconf "$C/d1ps.conf" "" "$(inst VI_1 61 150 $P1/24 $flag)" \
+		"$(inst VI_2 62 150 $P2/24 $flag)"
+	vl_dd_start "$D1" "$C/d1ps.conf"
+	within 8 eval 'vl_has_vip "$D1" $P1 && vl_has_vip "$D1" $P2 && [ -n "$(primary_vi)" ]'
+	pri=$(primary_vi)
+	OTHER=VI_1 vip=$P1
+	[ "$pri" = VI_1 ] && OTHER=VI_2 vip=$P2
+	PS_RUN=$(vl_ns "$D1" cat $PS)
+	vl_ctl "$D1" stepdown "$pri" >/dev/null
+	within 3 eval '! vl_state_is "$D1" "$pri" MASTER'
+	sleep 1
+	RESTORED=$(vl_inst "$D1" "$OTHER" "['counters']['vip_restored']")
+	OTHER_HAS=no
+	vl_has_vip "$D1" "$vip" && OTHER_HAS=yes
+	stop_all
+}
+vl_ns "$D1" sh -c "echo 0 > $PS"
+promote_run promote_secondaries
+WHY="promote_secondaries on eth0 while running: '$PS_RUN'"
+check "promote_secondaries: set on the interface while the instance runs" \
+	eval '[ "$PS_RUN" = 1 ]'
+WHY="$OTHER: VIP present $OTHER_HAS, vip_restored '$RESTORED'"
+check "promote_secondaries: the other instance's VIP survives the primary's removal" \
+	eval '[ "$OTHER_HAS" = yes ] && [ "$RESTORED" = 0 ]'
+WHY="promote_secondaries on eth0 after the stop: '$(vl_ns "$D1" cat $PS)'"
+check "promote_secondaries: the value found is put back at stop" \
+	eval '[ "$(vl_ns "$D1" cat $PS)" = 0 ]'
+promote_run ""
+WHY="$OTHER: VIP present $OTHER_HAS, vip_restored '$RESTORED'"
+check "promote_secondaries (control): without it the kernel takes the other VIP too" \
+	eval '[ "${RESTORED:-0}" -ge 1 ] || [ "$OTHER_HAS" = no ]'
+
+# ---- 15. scheduling of the children (global_defs vrrp_* / checker_*) ---
 # vrrp: real-time round robin, nice, locked memory, one CPU; checker: nice
 # and one CPU. (No locked memory under ASan: its shadow would be locked.)
 NOSWAP="	vrrp_no_swap"
