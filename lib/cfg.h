@@ -200,6 +200,7 @@ struct cfg_vrrp {
 	struct cfg_peer *peers; /* unicast_peer */
 	size_t n_peers;
 	unsigned unicast_ttl; /* 255 */
+	bool unicast_fault_no_peer; /* no peers: FAULT, not multicast */
 	struct addr mcast_src;
 	bool check_unicast_src;
 

@@ -327,7 +327,8 @@ const struct addr *vrrp_inst_group(const struct vrrp_inst *i)
 {
 	const struct cfg_global *g = &i->p->cfg->global;
 
-	if (i->c->n_peers)
+	/* unicast, or unicast_fault_no_peer without peers (FAULT, silent) */
+	if (i->c->n_peers || i->c->unicast_fault_no_peer)
 		return NULL;
 	return i->c->family == AF_INET ? &g->vrrp_mcast_group4 :
 					 &g->vrrp_mcast_group6;
@@ -373,6 +374,10 @@ int vrrp_inst_start(struct vrrp_inst *i)
 			 c->interface);
 	else if (i->vmac_up && c->family == AF_INET6)
 		vrrp_vmac_add_ll(i->p->nl, i->vif, &i->src);
+	if (c->unicast_fault_no_peer && !c->n_peers)
+		log_warn(
+			"(%s) unicast_fault_no_peer and no unicast_peer: FAULT",
+			NAME(i));
 	fsm_cfg_from(i, &fc);
 	vrrp_fsm_init(&i->fsm, &fc);
 	i->learned_int_us = c->advert_int_us;

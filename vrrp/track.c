@@ -377,6 +377,8 @@ static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 	*delta = 0;
 	if (!c->dont_track_primary && !link_up(t, c->interface))
 		*fault = true;
+	if (c->unicast_fault_no_peer && !c->n_peers)
+		*fault = true; /* keepalived: no multicast fallback */
 	eval_list(t, c->track_ifs, c->n_track_ifs, c->track_scripts,
 		  c->n_track_scripts, fault, delta);
 	eval_files(t, c->track_files, c->n_track_files, fault, delta);

@@ -233,6 +233,13 @@ VL_DPID[$D1]=
 WHY="d2 did not take over"
 check "unicast: SIGTERM hands over" within 1.5 vl_has_vip "$D2" $V4
 stop_all
+# unicast_fault_no_peer with an empty peer list: FAULT, not multicast
+mkconf "$C/d2np.conf" "" "$(inst VI_1 51 100 $V4/24 unicast_fault_no_peer)"
+vl_dd_start "$D2" "$C/d2np.conf"
+WHY="d2 state $(vl_inst "$D2" VI_1 "['state']"), VIP held: $(vl_has_vip "$D2" $V4 && echo yes || echo no)"
+check "unicast_fault_no_peer: no peers means FAULT, no VIP, no multicast group" \
+	within 5 eval 'vl_state_is "$D2" VI_1 FAULT && ! vl_has_vip "$D2" $V4 && ! in_vrrp_group "$D2"'
+stop_all
 
 # ---- 7. track script moves the master ----------------------------------
 FLAG=$C/healthy

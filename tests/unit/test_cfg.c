@@ -610,6 +610,7 @@ static void test_track_file(void **state)
 	assert_false(c->track_files[1].init);
 
 	assert_true(v->promote_secondaries);
+	assert_true(v->unicast_fault_no_peer);
 	assert_int_equal(v->n_track_files, 2);
 	assert_int_equal(v->track_files[0].file, 0);
 	assert_false(v->track_files[0].weight_set);
