@@ -297,8 +297,8 @@ void vrrp_track_reload(struct vrrp_track *t, const struct cfg *old)
 		vrrp_tfiles_new(t->p->loop, t->p->cfg, false, files_changed, t);
 	if (!t->files)
 		log_err("track files: out of memory");
-	/* instances re-evaluated before this call saw the old trackers */
-	apply_all(t);
+	/* no evaluation here: the instances kept still point into the old
+	 * configuration until vrrp_inst_reconfigure, which evaluates them */
 	(void)old;
 }
 

@@ -45,7 +45,9 @@ struct vrrp_track *vrrp_track_new(struct vrrp_proc *p);
 
 /**
  * vrrp_track_reload - follow a reloaded configuration: script runners keep
- * their result when a script of the same name and command still exists.
+ * their result when a script of the same name and command still exists;
+ * track files are watched and read again. Evaluates no instance (the
+ * caller re-evaluates each one once it points into the new configuration).
  * @t: the tracker state
  * @old: the previous configuration (still valid during the call)
  */

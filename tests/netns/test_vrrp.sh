@@ -312,9 +312,15 @@ check "track file: a removed file reads 0 (FAULT ends, the master returns)" \
 	within 8 eval '! vl_state_is "$D1" VI_1 FAULT && vl_only_master "$D1" "$D2" $V4'
 # after a reload (once the vrrp process runs the new generation) the
 # files are watched afresh
+within 3 vl_state_is "$D1" VI_1 MASTER
 g0=$(vl_q "$D1" "d['vrrp']['generation']")
+tr0=$(vl_inst "$D1" VI_1 "['transitions']")
 vl_ctl "$D1" reload >/dev/null
 within 3 eval '[ "$(vl_q "$D1" "d[\"vrrp\"][\"generation\"]")" != "$g0" ]'
+sleep 0.5
+WHY="transitions $tr0 -> $(vl_inst "$D1" VI_1 "['transitions']"), state $(vl_inst "$D1" VI_1 "['state']")"
+check "track file: a reload changes nothing (no transition)" \
+	eval 'vl_state_is "$D1" VI_1 MASTER && [ "$(vl_inst "$D1" VI_1 "[\"transitions\"]")" = "$tr0" ]'
 echo 2 >"$TF/maint"
 WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
 check "track file: still watched after a reload" \
