@@ -173,6 +173,38 @@ struct cfg_track_file {
 	bool reverse;
 };
 
+/* vrrp_track_process NAME { process ...; param_match; weight; quorum; ... } */
+enum cfg_param_match {
+	CFG_PARAM_EXACT = 0, /* every parameter, no more */
+	CFG_PARAM_PARTIAL,   /* the first ones, more allowed */
+	CFG_PARAM_INITIAL,   /* as partial; the last may be longer */
+};
+
+struct cfg_proc_def {
+	char name[CFG_NAME_MAX];
+	struct cfg_loc loc;
+	char **argv; /* process and parameters; argc 0: none given */
+	size_t argc;
+	bool param_match_set;
+	enum cfg_param_match param_match;
+	int weight; /* 1 */
+	bool weight_reverse;
+	unsigned quorum;     /* 1 (0 when quorum_max is 0) */
+	unsigned quorum_max; /* UINT_MAX: no limit */
+	uint64_t fork_delay_us, terminate_delay_us;
+	bool full_command; /* match the command line, not the name */
+};
+
+/* a track_process { } line of an instance or sync group */
+struct cfg_track_proc {
+	struct cfg_loc loc;
+	char name[CFG_NAME_MAX];
+	size_t proc; /* index into cfg->track_procs, resolved by the loader */
+	bool weight_set;
+	int weight;
+	bool reverse;
+};
+
 enum cfg_auth { CFG_AUTH_NONE = 0, CFG_AUTH_PASS = 1, CFG_AUTH_AH = 2 };
 
 struct cfg_vrrp {
@@ -210,6 +242,8 @@ struct cfg_vrrp {
 	size_t n_track_scripts;
 	struct cfg_track_file *track_files;
 	size_t n_track_files;
+	struct cfg_track_proc *track_procs;
+	size_t n_track_procs;
 	bool dont_track_primary;
 	bool promote_secondaries; /* IPv4: set on the VIPs' interface */
 
@@ -248,6 +282,8 @@ struct cfg_sync_group {
 	size_t n_track_scripts;
 	struct cfg_track_file *track_files;
 	size_t n_track_files;
+	struct cfg_track_proc *track_procs;
+	size_t n_track_procs;
 };
 
 /* ---- LVS ------------------------------------------------------------- */
@@ -460,6 +496,8 @@ struct cfg {
 	size_t n_scripts;
 	struct cfg_file_def *track_files;
 	size_t n_track_files;
+	struct cfg_proc_def *track_procs;
+	size_t n_track_procs;
 	struct cfg_vrrp *vrrps;
 	size_t n_vrrps;
 	struct cfg_sync_group *sync_groups;

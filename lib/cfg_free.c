@@ -11,6 +11,7 @@ static void free_vrrp(struct cfg_vrrp *v)
 	free(v->track_ifs);
 	free(v->track_scripts);
 	free(v->track_files);
+	free(v->track_procs);
 	cfg_cmd_free(&v->notify_master);
 	cfg_cmd_free(&v->notify_backup);
 	cfg_cmd_free(&v->notify_fault);
@@ -29,6 +30,7 @@ static void free_sync_group(struct cfg_sync_group *g)
 	free(g->track_ifs);
 	free(g->track_scripts);
 	free(g->track_files);
+	free(g->track_procs);
 }
 
 static void free_vs(struct cfg_vs *vs)
@@ -87,6 +89,14 @@ void cfg_free(struct cfg *c)
 	for (i = 0; i < c->n_track_files; i++)
 		free(c->track_files[i].path);
 	free(c->track_files);
+	for (i = 0; i < c->n_track_procs; i++) {
+		size_t j;
+
+		for (j = 0; j < c->track_procs[i].argc; j++)
+			free(c->track_procs[i].argv[j]);
+		free(c->track_procs[i].argv);
+	}
+	free(c->track_procs);
 	for (i = 0; i < c->n_vrrps; i++)
 		free_vrrp(&c->vrrps[i]);
 	free(c->vrrps);

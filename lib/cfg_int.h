@@ -161,7 +161,7 @@ void *cfg_h_user(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 /* the tables, one per block, defined in cfg_kw_*.c */
 extern const struct cfg_block cfg_blk_root, cfg_blk_global, cfg_blk_ssl;
 extern const struct cfg_block cfg_blk_vrrp, cfg_blk_script, cfg_blk_sync,
-	cfg_blk_track_file, cfg_blk_global_sched;
+	cfg_blk_track_file, cfg_blk_global_sched, cfg_blk_track_proc;
 extern const struct cfg_block cfg_blk_vip, cfg_blk_evip, cfg_blk_peer;
 extern const struct cfg_block cfg_blk_vsg, cfg_blk_vs, cfg_blk_rs;
 /* options shared by the checkers, and SMTP_CHECK's host { } */
@@ -316,6 +316,12 @@ int cfg_def_weight(struct cfg_ctx *x, int argc, char **argv, long max,
 /** cfg_kw_track_file - open a top-level track_file NAME { } block. */
 void *cfg_kw_track_file(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 			int argc, char **argv);
+/** cfg_kw_track_proc - open a top-level vrrp_track_process NAME { } block. */
+void *cfg_kw_track_proc(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+			int argc, char **argv);
+/** cfg_track_proc_parse - parse one track_process line (NAME [weight N]). */
+int cfg_track_proc_parse(struct cfg_ctx *x, int argc, char **argv,
+			 struct cfg_track_proc *out);
 /** cfg_track_file_parse - parse one track_file line (NAME [weight N]). */
 int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
 			 struct cfg_track_file *out);

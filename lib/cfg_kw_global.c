@@ -80,7 +80,8 @@ static const struct cfg_kw root_kw[] = {
 	CFG_BLK("track_file", cfg_kw_track_file, 1, 1, &cfg_blk_track_file),
 	CFG_BLK("vrrp_track_file", cfg_kw_track_file, 1, 1,
 		&cfg_blk_track_file),
-	CFG_UNSUPPORTED("vrrp_track_process"),
+	CFG_BLK("vrrp_track_process", cfg_kw_track_proc, 1, 1,
+		&cfg_blk_track_proc),
 	CFG_UNSUPPORTED("bfd_instance"),
 	CFG_UNSUPPORTED("garp_group"),
 	CFG_UNSUPPORTED("linkbeat_interfaces"),
@@ -441,9 +442,11 @@ const struct cfg_block cfg_blk_ssl = {
 /* ---- every block, for "it belongs in" hints ------------------------------ */
 
 const struct cfg_block *const cfg_all_blocks[] = {
-	&cfg_blk_root,	  &cfg_blk_global, &cfg_blk_vrrp,	&cfg_blk_script,
-	&cfg_blk_sync,	  &cfg_blk_vs,	   &cfg_blk_rs,		&cfg_blk_http,
-	&cfg_blk_ssl_get, &cfg_blk_misc,   &cfg_blk_smtp,	&cfg_blk_dns,
-	&cfg_blk_udp,	  &cfg_blk_ssl,	   &cfg_blk_track_file,
+	&cfg_blk_root,	     &cfg_blk_global, &cfg_blk_vrrp,
+	&cfg_blk_script,     &cfg_blk_sync,   &cfg_blk_vs,
+	&cfg_blk_rs,	     &cfg_blk_http,   &cfg_blk_ssl_get,
+	&cfg_blk_misc,	     &cfg_blk_smtp,   &cfg_blk_dns,
+	&cfg_blk_udp,	     &cfg_blk_ssl,    &cfg_blk_track_file,
+	&cfg_blk_track_proc,
 };
 const size_t cfg_n_all_blocks = CFG_NELEM(cfg_all_blocks);

@@ -53,6 +53,17 @@ int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
 			    &out->reverse);
 }
 
+int cfg_track_proc_parse(struct cfg_ctx *x, int argc, char **argv,
+			 struct cfg_track_proc *out)
+{
+	out->loc = x->loc;
+	if (cfg_arg_name(x, "vrrp_track_process name", argv[0], out->name,
+			 sizeof(out->name)) < 0)
+		return -1;
+	return track_weight(x, argc, argv, 254, &out->weight_set, &out->weight,
+			    &out->reverse);
+}
+
 int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
 			 struct cfg_track_file *out)
 {
@@ -193,6 +204,17 @@ static void sg_track_file_item(struct cfg_ctx *x, void *obj, int argc,
 			&g->track_files, &g->n_track_files, sizeof(t)) = t;
 }
 
+static void sg_track_proc_item(struct cfg_ctx *x, void *obj, int argc,
+			       char **argv)
+{
+	SG *g = obj;
+	struct cfg_track_proc t = { 0 };
+
+	if (cfg_track_proc_parse(x, argc, argv, &t) == 0)
+		*(struct cfg_track_proc *)cfg_push(
+			&g->track_procs, &g->n_track_procs, sizeof(t)) = t;
+}
+
 static const struct cfg_block blk_group = {
 	.name = "group",
 	.item = member_item,
@@ -211,6 +233,11 @@ static const struct cfg_block blk_sg_track_file = {
 	.item = sg_track_file_item,
 };
 
+static const struct cfg_block blk_sg_track_proc = {
+	.name = "track_process",
+	.item = sg_track_proc_item,
+};
+
 static const struct cfg_kw sync_kw[] = {
 	CFG_BLK("group", cfg_h_self, 0, 0, &blk_group),
 	CFG_CMD("notify_master", SG, notify_master),
@@ -224,7 +251,7 @@ static const struct cfg_kw sync_kw[] = {
 	CFG_IGNORED("notify_deleted"),
 	CFG_IGNORED("notify_priority_changes"),
 	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_sg_track_file),
-	CFG_UNSUPPORTED("track_process"),
+	CFG_BLK("track_process", cfg_h_self, 0, 0, &blk_sg_track_proc),
 	CFG_UNSUPPORTED("track_bfd"),
 	CFG_UNSUPPORTED("sync_group_tracking_weight"),
 	CFG_UNSUPPORTED("global_tracking"),

@@ -230,6 +230,16 @@ static void track_file_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 			&v->track_files, &v->n_track_files, sizeof(t)) = t;
 }
 
+static void track_proc_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
+{
+	V *v = obj;
+	struct cfg_track_proc t = { 0 };
+
+	if (cfg_track_proc_parse(x, argc, argv, &t) == 0)
+		*(struct cfg_track_proc *)cfg_push(
+			&v->track_procs, &v->n_track_procs, sizeof(t)) = t;
+}
+
 static const struct cfg_block blk_track_if = {
 	.name = "track_interface",
 	.item = track_if_item,
@@ -241,6 +251,10 @@ static const struct cfg_block blk_track_script = {
 static const struct cfg_block blk_track_file = {
 	.name = "track_file",
 	.item = track_file_item,
+};
+static const struct cfg_block blk_track_proc = {
+	.name = "track_process",
+	.item = track_proc_item,
 };
 
 /* ---- end of vrrp_instance ---------------------------------------------- */
@@ -353,6 +367,7 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_BLK("track_interface", cfg_h_self, 0, 0, &blk_track_if),
 	CFG_BLK("track_script", cfg_h_self, 0, 0, &blk_track_script),
 	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_track_file),
+	CFG_BLK("track_process", cfg_h_self, 0, 0, &blk_track_proc),
 	CFG_FLAG("dont_track_primary", V, dont_track_primary),
 	CFG_FLAG("promote_secondaries", V, promote_secondaries),
 	CFG_FLAG("unicast_fault_no_peer", V, unicast_fault_no_peer),
@@ -388,7 +403,6 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_UNSUPPORTED("use_vmac_addr"),
 	CFG_UNSUPPORTED("use_ipvlan"),
 	CFG_UNSUPPORTED("auth_hmac"),
-	CFG_UNSUPPORTED("track_process"),
 	CFG_UNSUPPORTED("track_bfd"),
 	CFG_UNSUPPORTED("virtual_routes"),
 	CFG_UNSUPPORTED("virtual_rules"),

@@ -90,6 +90,8 @@ static const struct ref_kind ref_script = REF_KIND(
 	"track_script", "vrrp_script", struct cfg_track_script, script);
 static const struct ref_kind ref_file =
 	REF_KIND("track_file", "track_file block", struct cfg_track_file, file);
+static const struct ref_kind ref_proc = REF_KIND(
+	"track_process", "vrrp_track_process", struct cfg_track_proc, proc);
 
 /* set the index of each of the @n lines at @base to the block its name
  * names in @idx (@n_idx names), or report it */
@@ -317,7 +319,7 @@ static void check_ssl(struct cfg_ctx *x)
 void cfg_validate(struct cfg_ctx *x)
 {
 	struct cfg *c = x->c;
-	struct name_idx *scripts, *files, *vrrps;
+	struct name_idx *scripts, *files, *procs, *vrrps;
 	size_t i;
 
 	cfg_vrrp_defaults(x);
@@ -325,6 +327,8 @@ void cfg_validate(struct cfg_ctx *x)
 			struct cfg_script);
 	files = INDEX(x, "track_file", c->track_files, c->n_track_files,
 		      struct cfg_file_def);
+	procs = INDEX(x, "vrrp_track_process", c->track_procs, c->n_track_procs,
+		      struct cfg_proc_def);
 	vrrps = INDEX(x, "vrrp_instance", c->vrrps, c->n_vrrps,
 		      struct cfg_vrrp);
 	free(INDEX(x, "vrrp_sync_group", c->sync_groups, c->n_sync_groups,
@@ -336,6 +340,8 @@ void cfg_validate(struct cfg_ctx *x)
 			     v->track_scripts, v->n_track_scripts);
 		resolve_refs(x, &ref_file, files, c->n_track_files,
 			     v->track_files, v->n_track_files);
+		resolve_refs(x, &ref_proc, procs, c->n_track_procs,
+			     v->track_procs, v->n_track_procs);
 	}
 	for (i = 0; i < c->n_sync_groups; i++) {
 		struct cfg_sync_group *g = &c->sync_groups[i];
@@ -344,6 +350,8 @@ void cfg_validate(struct cfg_ctx *x)
 			     g->track_scripts, g->n_track_scripts);
 		resolve_refs(x, &ref_file, files, c->n_track_files,
 			     g->track_files, g->n_track_files);
+		resolve_refs(x, &ref_proc, procs, c->n_track_procs,
+			     g->track_procs, g->n_track_procs);
 	}
 	resolve_members(x, vrrps);
 	if (c->global.lvs_sync_daemon.set &&
@@ -353,6 +361,7 @@ void cfg_validate(struct cfg_ctx *x)
 			   c->global.lvs_sync_daemon.instance);
 	free(scripts);
 	free(files);
+	free(procs);
 	free(vrrps);
 	check_vrids(x);
 	resolve_vs_groups(x);

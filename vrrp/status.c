@@ -70,6 +70,33 @@ static json_object *files_json(const struct vrrp_inst *i)
 	return arr;
 }
 
+/* the processes the instance tracks itself: copies running, up */
+static json_object *procs_json(const struct vrrp_inst *i)
+{
+	const struct cfg *cfg = i->p->cfg;
+	json_object *arr = json_object_new_array();
+	size_t k;
+
+	for (k = 0; k < i->c->n_track_procs; k++) {
+		const struct cfg_track_proc *t = &i->c->track_procs[k];
+		json_object *o;
+		unsigned n;
+		bool up;
+
+		if (t->proc >= cfg->n_track_procs)
+			continue;
+		n = vrrp_track_proc_count(i->p->track, t->proc, &up);
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+				       json_object_new_string(t->name));
+		json_object_object_add(o, "running",
+				       json_object_new_int((int)n));
+		json_object_object_add(o, "up", json_object_new_boolean(up));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 static json_object *inst_json(const struct vrrp_inst *i)
 {
 	const struct cfg_vrrp *c = i->c;
@@ -99,6 +126,7 @@ static json_object *inst_json(const struct vrrp_inst *i)
 			       json_object_new_int((int)i->fsm.priority));
 	json_object_object_add(o, "fault", json_object_new_boolean(i->fault));
 	json_object_object_add(o, "track_files", files_json(i));
+	json_object_object_add(o, "track_processes", procs_json(i));
 	json_object_object_add(o, "stepped_down",
 			       json_object_new_boolean(i->stepped_down));
 	json_object_object_add(o, "source", jaddr(&i->src));

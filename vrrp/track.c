@@ -23,6 +23,7 @@
 #include "script.h"
 #include "track.h"
 #include "track_file.h"
+#include "track_proc.h"
 
 struct script_rt {
 	struct vrrp_track *t;
@@ -46,6 +47,7 @@ struct vrrp_track {
 	struct link_rt *links;
 	size_t n_links;
 	struct vrrp_tfiles *files; /* track_file values */
+	struct vrrp_tprocs *procs; /* vrrp_track_process states */
 };
 
 void vrrp_track_fold(bool up, bool weighted, int weight, bool reverse,
@@ -134,7 +136,7 @@ static void apply_all(struct vrrp_track *t)
 			vrrp_track_apply(t->p->insts[k]);
 }
 
-/* a track file's value changed */
+/* a track file's value, or a tracked process's state, changed */
 static void files_changed(void *arg)
 {
 	apply_all(arg);
@@ -273,7 +275,10 @@ struct vrrp_track *vrrp_track_new(struct vrrp_proc *p)
 		return NULL;
 	}
 	t->files = vrrp_tfiles_new(p->loop, p->cfg, true, files_changed, t);
-	if (!t->files) {
+	t->procs = vrrp_tprocs_new(p->loop, p->cfg, files_changed, t);
+	if (!t->files || !t->procs) {
+		vrrp_tfiles_free(t->files);
+		vrrp_tprocs_free(t->procs);
 		free(t->scripts);
 		free(t);
 		return NULL;
@@ -297,6 +302,10 @@ void vrrp_track_reload(struct vrrp_track *t, const struct cfg *old)
 		vrrp_tfiles_new(t->p->loop, t->p->cfg, false, files_changed, t);
 	if (!t->files)
 		log_err("track files: out of memory");
+	vrrp_tprocs_free(t->procs);
+	t->procs = vrrp_tprocs_new(t->p->loop, t->p->cfg, files_changed, t);
+	if (!t->procs)
+		log_err("track processes: out of memory");
 	/* no evaluation here: the instances kept still point into the old
 	 * configuration until vrrp_inst_reconfigure, which evaluates them */
 	(void)old;
@@ -313,12 +322,19 @@ void vrrp_track_free(struct vrrp_track *t)
 	free(t->scripts);
 	free(t->links);
 	vrrp_tfiles_free(t->files);
+	vrrp_tprocs_free(t->procs);
 	free(t);
 }
 
 int vrrp_track_file_value(const struct vrrp_track *t, size_t idx)
 {
 	return t ? vrrp_tfiles_value(t->files, idx) : 0;
+}
+
+unsigned vrrp_track_proc_count(const struct vrrp_track *t, size_t idx, bool *up)
+{
+	*up = t && vrrp_tprocs_up(t->procs, idx);
+	return t ? vrrp_tprocs_count(t->procs, idx) : 0;
 }
 
 /* ---- evaluation ------------------------------------------------------- */
@@ -338,6 +354,27 @@ static void eval_files(struct vrrp_track *t, const struct cfg_track_file *tf,
 		vrrp_tfile_fold(vrrp_tfiles_value(t->files, tf[k].file),
 				tf[k].weight_set ? tf[k].weight : d->weight,
 				tf[k].weight_set ? tf[k].reverse :
+						   d->weight_reverse,
+				fault, delta);
+	}
+}
+
+static void eval_procs(struct vrrp_track *t, const struct cfg_track_proc *tp,
+		       size_t n, bool *fault, int *delta)
+{
+	const struct cfg *c = t->p->cfg;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		const struct cfg_proc_def *d;
+		int w;
+
+		if (tp[k].proc >= c->n_track_procs)
+			continue;
+		d = &c->track_procs[tp[k].proc];
+		w = tp[k].weight_set ? tp[k].weight : d->weight;
+		vrrp_track_fold(vrrp_tprocs_up(t->procs, tp[k].proc), w != 0, w,
+				tp[k].weight_set ? tp[k].reverse :
 						   d->weight_reverse,
 				fault, delta);
 	}
@@ -382,6 +419,7 @@ static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 	eval_list(t, c->track_ifs, c->n_track_ifs, c->track_scripts,
 		  c->n_track_scripts, fault, delta);
 	eval_files(t, c->track_files, c->n_track_files, fault, delta);
+	eval_procs(t, c->track_procs, c->n_track_procs, fault, delta);
 	if (c->sync_group >= 0 && (size_t)c->sync_group < cfg->n_sync_groups) {
 		const struct cfg_sync_group *g =
 			&cfg->sync_groups[c->sync_group];
@@ -389,6 +427,7 @@ static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 		eval_list(t, g->track_ifs, g->n_track_ifs, g->track_scripts,
 			  g->n_track_scripts, fault, delta);
 		eval_files(t, g->track_files, g->n_track_files, fault, delta);
+		eval_procs(t, g->track_procs, g->n_track_procs, fault, delta);
 	}
 }
 

@@ -79,4 +79,11 @@ void vrrp_track_apply(struct vrrp_inst *i);
  */
 int vrrp_track_file_value(const struct vrrp_track *t, size_t idx);
 
+/**
+ * vrrp_track_proc_count - the copies of the configuration's tracked process
+ * @idx seen by the last count; *@up says whether it counts as up.
+ */
+unsigned vrrp_track_proc_count(const struct vrrp_track *t, size_t idx,
+			       bool *up);
+
 #endif

@@ -2,9 +2,11 @@
 # test_vrrp.sh - two directord directors and a gateway in network
 # namespaces: election, crash and orderly failover with the gateway's
 # neighbour entry following the VIP, preemption, nopreempt, equal
-# priorities, unicast, IPv6, track scripts and files, sync groups, split brain,
-# reload without flap, step-down, a hung notify script, and broken adverts
-# injected from the gateway. Prints one `ok`/`not ok`/`skip` line per case.
+# priorities, unicast (and unicast_fault_no_peer), IPv6, track scripts,
+# files and processes, sync groups, split brain, reload without flap,
+# step-down, a hung notify script, broken adverts injected from the
+# gateway, promote_secondaries, and the children's scheduling keywords.
+# Prints one `ok`/`not ok`/`skip` line per case.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${DD_SRCDIR:-$(cd "$HERE/../.." && pwd)}
@@ -325,6 +327,32 @@ echo 2 >"$TF/maint"
 WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
 check "track file: still watched after a reload" \
 	within 3 eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 30 ]'
+stop_all
+
+# ---- 7c. track process: the master follows whether a process runs ---------
+# a copy of sleep named ddtrk<PID> (its process name), bounded to 60 s and
+# ended by its PID
+TRKN=ddtrk$$
+cp /bin/sleep "$C/$TRKN"
+mkconf "$C/d1p2.conf" "" "vrrp_track_process trk {
+	process $TRKN
+	weight -60
+}" "$(inst VI_1 51 150 $V4/24 'track_process {' '	trk' '}')"
+pair "$C/d1p2.conf" "$C/d2.conf"
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']"), status $(vl_inst "$D1" VI_1 "['track_processes']")"
+check "track process: not running, the negative weight applies (the peer is master)" \
+	within 8 eval '[ "$(vl_inst "$D1" VI_1 "[\"effective_priority\"]")" = 90 ] && vl_only_master "$D2" "$D1" $V4'
+"$C/$TRKN" 60 &
+TRKPID=$!
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']"), status $(vl_inst "$D1" VI_1 "['track_processes']")"
+check "track process: started, it is counted and the master returns" \
+	within 8 eval 'vl_only_master "$D1" "$D2" $V4 &&
+		[ "$(vl_inst "$D1" VI_1 "[\"track_processes\"][0][\"running\"]")" = 1 ]'
+kill "$TRKPID" 2>/dev/null
+wait "$TRKPID" 2>/dev/null
+WHY="d1 effective priority $(vl_inst "$D1" VI_1 "['effective_priority']")"
+check "track process: ended, the peer takes over again" \
+	within 8 vl_only_master "$D2" "$D1" $V4
 stop_all
 
 # enable_script_security: a root script that others could replace is refused

@@ -625,6 +625,43 @@ static void test_track_file(void **state)
 	cfg_diag_free(&d);
 }
 
+static void test_track_process(void **state)
+{
+	struct cfg_diag d;
+	struct cfg *c = load_good("good/track-process.conf", NULL, &d);
+	const struct cfg_proc_def *p = &c->track_procs[0];
+	const struct cfg_vrrp *v = &c->vrrps[0];
+
+	(void)state;
+	assert_int_equal(c->n_track_procs, 2);
+	assert_int_equal(p->argc, 3);
+	assert_string_equal(p->argv[0], "/usr/sbin/haproxy");
+	assert_string_equal(p->argv[2], "/etc/haproxy/haproxy.cfg");
+	assert_true(p->param_match_set);
+	assert_int_equal(p->param_match, CFG_PARAM_INITIAL);
+	assert_int_equal(p->weight, -20);
+	assert_true(p->weight_reverse);
+	assert_int_equal(p->quorum, 2);
+	assert_int_equal(p->quorum_max, 4);
+	assert_int_equal(p->fork_delay_us, 500000);
+	assert_int_equal(p->terminate_delay_us, 2000000);
+	assert_true(p->full_command);
+	/* keepalived's defaults; quorum_max 0 alone lowers the quorum */
+	p = &c->track_procs[1];
+	assert_int_equal(p->weight, 1);
+	assert_int_equal(p->quorum, 0);
+	assert_int_equal(p->quorum_max, 0);
+	assert_false(p->param_match_set);
+	assert_int_equal(v->n_track_procs, 2);
+	assert_int_equal(v->track_procs[1].proc, 1);
+	assert_true(v->track_procs[1].weight_set);
+	assert_int_equal(v->track_procs[1].weight, 10);
+	assert_int_equal(c->sync_groups[0].n_track_procs, 1);
+	assert_int_equal(c->sync_groups[0].track_procs[0].weight, 0);
+	cfg_free(c);
+	cfg_diag_free(&d);
+}
+
 static void test_sched(void **state)
 {
 	struct cfg_diag d;
@@ -863,6 +900,10 @@ static const struct bad_case bad_cases[] = {
 	  "(VI_1) strict mode does not allow authentication" },
 	{ "bad_time.conf", "bad_time.conf", 3,
 	  "delay_loop '5s' is not a time in seconds" },
+	{ "track_proc_quorum.conf", "track_proc_quorum.conf", 1,
+	  "vrrp_track_process p: quorum 3 exceeds quorum_max 2" },
+	{ "track_proc_noproc.conf", "track_proc_noproc.conf", 1,
+	  "vrrp_track_process p has no process" },
 	{ "sched_rt.conf", "sched_rt.conf", 2,
 	  "checker_rt_priority '0' is not an integer from 1 to 99" },
 	{ "track_file_nofile.conf", "track_file_nofile.conf", 1,
@@ -958,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_flush_on_stop_vs),
 		cmocka_unit_test(test_track_file),
 		cmocka_unit_test(test_sched),
+		cmocka_unit_test(test_track_process),
 		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_ssl_files),
 		cmocka_unit_test(test_diag_fmt),

@@ -28,6 +28,7 @@
 #include "script.h"
 #include "vrrp/track.h"
 #include "vrrp/track_file.h"
+#include "vrrp/track_proc.h"
 
 static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x20, 0x30 };
 
@@ -184,8 +185,8 @@ static void test_tfile_parse(void **state)
 		const char *text;
 		int rc, value;
 	} cases[] = {
-		{ "", 0, 0 },		/* empty: 0 */
-		{ "5\n", 0, 5 },	/* as echo writes it */
+		{ "", 0, 0 }, /* empty: 0 */
+		{ "5\n", 0, 5 }, /* as echo writes it */
 		{ "  -12 junk", 0, -12 },
 		{ "0x10", 0, 16 },
 		{ "maintenance", 0, 0 }, /* no number: 0 */
@@ -213,9 +214,9 @@ static void test_tfile_fold(void **state)
 		bool reverse, fault;
 		int delta;
 	} cases[] = {
-		{ 0, 0, false, false, 0 },   /* weight 0: 0 is OK */
-		{ 3, 0, false, true, 0 },    /* anything else FAULT */
-		{ 0, 0, true, true, 0 },     /* reverse: 0 is FAULT */
+		{ 0, 0, false, false, 0 }, /* weight 0: 0 is OK */
+		{ 3, 0, false, true, 0 }, /* anything else FAULT */
+		{ 0, 0, true, true, 0 }, /* reverse: 0 is FAULT */
 		{ -1, 0, true, false, 0 },
 		{ 2, -10, false, false, -20 },
 		{ 2, -10, true, false, 20 },
@@ -237,6 +238,52 @@ static void test_tfile_fold(void **state)
 		assert_int_equal(fault, cases[k].fault);
 		assert_int_equal(delta, cases[k].delta);
 	}
+}
+
+/* keepalived's matching: the name exactly, or the command line's words */
+static void test_tproc_match(void **state)
+{
+	char *hap[] = { "haproxy" }, *full[] = { "/usr/sbin/haproxy" },
+	     *withp[] = { "/usr/sbin/haproxy", "-f", "/etc/haproxy" },
+	     *longn[] = { "a-very-long-process-name" };
+	struct cfg_proc_def d = { .argv = hap, .argc = 1 };
+	static const char cmd[] = "/usr/sbin/haproxy\0-f\0/etc/haproxy.cfg";
+	size_t len = sizeof(cmd);
+
+	(void)state;
+	/* the name, exactly (pgrep "^haproxy$") */
+	assert_true(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	assert_false(vrrp_tproc_match(&d, "haproxy2", cmd, len));
+	assert_false(vrrp_tproc_match(&d, "hapr", cmd, len));
+	/* the kernel keeps 15 characters of a name */
+	d.argv = longn;
+	assert_true(vrrp_tproc_match(&d, "a-very-long-pro", "", 0));
+	/* full_command: the command's first word */
+	d.argv = full;
+	d.full_command = true;
+	assert_true(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	assert_false(vrrp_tproc_match(&d, "haproxy", "haproxy", 8));
+	/* parameters: every one and no more by default */
+	d.full_command = false;
+	d.argv = withp;
+	d.argc = 3;
+	assert_false(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	d.param_match_set = true;
+	d.param_match = CFG_PARAM_INITIAL; /* the last may be longer */
+	assert_true(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	d.param_match = CFG_PARAM_PARTIAL; /* the first ones, exactly */
+	assert_false(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	d.argc = 2;
+	assert_true(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	d.param_match = CFG_PARAM_EXACT;
+	d.param_match_set = false;
+	assert_false(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	/* "param_match" and no parameters: the command has none */
+	d.argc = 1;
+	d.argv = hap;
+	d.param_match_set = true;
+	assert_false(vrrp_tproc_match(&d, "haproxy", cmd, len));
+	assert_true(vrrp_tproc_match(&d, "haproxy", "/usr/sbin/haproxy", 18));
 }
 
 static void test_script_split(void **state)
@@ -553,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_nlmon_parse),
 		cmocka_unit_test(test_tfile_parse),
 		cmocka_unit_test(test_tfile_fold),
+		cmocka_unit_test(test_tproc_match),
 		cmocka_unit_test(test_script_timeout),
 		cmocka_unit_test(test_script_wait_status),
 		cmocka_unit_test(test_script_quiet),
