@@ -89,13 +89,8 @@ void cfg_free(struct cfg *c)
 	for (i = 0; i < c->n_track_files; i++)
 		free(c->track_files[i].path);
 	free(c->track_files);
-	for (i = 0; i < c->n_track_procs; i++) {
-		size_t j;
-
-		for (j = 0; j < c->track_procs[i].argc; j++)
-			free(c->track_procs[i].argv[j]);
-		free(c->track_procs[i].argv);
-	}
+	for (i = 0; i < c->n_track_procs; i++)
+		cfg_strv_free(c->track_procs[i].argv, c->track_procs[i].argc);
 	free(c->track_procs);
 	for (i = 0; i < c->n_vrrps; i++)
 		free_vrrp(&c->vrrps[i]);

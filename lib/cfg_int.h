@@ -260,6 +260,8 @@ char *cfg_xstrdup(const char *s);
 void *cfg_xcalloc(size_t n, size_t size);
 /** cfg_set_str - replace *@dst by a copy of @s. */
 void cfg_set_str(char **dst, const char *s);
+/** cfg_strv_free - free the @n strings of @v and @v itself. */
+void cfg_strv_free(char **v, size_t n);
 /** cfg_edit_distance - Levenshtein distance, capped at 100. */
 unsigned cfg_edit_distance(const char *a, const char *b);
 

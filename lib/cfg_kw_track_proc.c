@@ -37,9 +37,7 @@ static void *kw_process(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 	int i;
 
 	(void)k;
-	for (i = 0; i < (int)p->argc; i++)
-		free(p->argv[i]);
-	free(p->argv);
+	cfg_strv_free(p->argv, p->argc);
 	p->argv = cfg_xcalloc((size_t)argc, sizeof(*p->argv));
 	for (i = 0; i < argc; i++)
 		cfg_set_str(&p->argv[i], argv[i]);

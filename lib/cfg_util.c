@@ -51,6 +51,15 @@ void cfg_set_str(char **dst, const char *s)
 	*dst = cfg_xstrdup(s);
 }
 
+void cfg_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 unsigned cfg_edit_distance(const char *a, const char *b)
 {
 	unsigned row[101], i, j, la = strlen(a), lb = strlen(b);

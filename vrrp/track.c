@@ -137,7 +137,7 @@ static void apply_all(struct vrrp_track *t)
 }
 
 /* a track file's value, or a tracked process's state, changed */
-static void files_changed(void *arg)
+static void trackers_changed(void *arg)
 {
 	apply_all(arg);
 }
@@ -274,8 +274,8 @@ struct vrrp_track *vrrp_track_new(struct vrrp_proc *p)
 		free(t);
 		return NULL;
 	}
-	t->files = vrrp_tfiles_new(p->loop, p->cfg, true, files_changed, t);
-	t->procs = vrrp_tprocs_new(p->loop, p->cfg, files_changed, t);
+	t->files = vrrp_tfiles_new(p->loop, p->cfg, true, trackers_changed, t);
+	t->procs = vrrp_tprocs_new(p->loop, p->cfg, trackers_changed, t);
 	if (!t->files || !t->procs) {
 		vrrp_tfiles_free(t->files);
 		vrrp_tprocs_free(t->procs);
@@ -298,12 +298,12 @@ void vrrp_track_reload(struct vrrp_track *t, const struct cfg *old)
 	free(prev);
 	/* the files are read again: their values need no carrying over */
 	vrrp_tfiles_free(t->files);
-	t->files =
-		vrrp_tfiles_new(t->p->loop, t->p->cfg, false, files_changed, t);
+	t->files = vrrp_tfiles_new(t->p->loop, t->p->cfg, false,
+				   trackers_changed, t);
 	if (!t->files)
 		log_err("track files: out of memory");
 	vrrp_tprocs_free(t->procs);
-	t->procs = vrrp_tprocs_new(t->p->loop, t->p->cfg, files_changed, t);
+	t->procs = vrrp_tprocs_new(t->p->loop, t->p->cfg, trackers_changed, t);
 	if (!t->procs)
 		log_err("track processes: out of memory");
 	/* no evaluation here: the instances kept still point into the old
