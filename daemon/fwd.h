@@ -100,6 +100,10 @@ enum fwd_op_kind {
 /* One change to the table; @dest is used by the FWD_DEST_* kinds only. */
 struct fwd_op {
 	enum fwd_op_kind kind;
+	/* FWD_SVC_SET that binds the scheduler of a service this same list
+	 * created without one (lvs_diff_in.defer_sched): part of its
+	 * FWD_SVC_NEW, not an edit of its own */
+	bool bind;
 	struct fwd_svc svc;
 	struct fwd_dest dest;
 };

@@ -84,6 +84,15 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 		if ((res[i] == -ENOENT || res[i] == -ESRCH) &&
 		    (ops[i].kind == FWD_SVC_DEL || ops[i].kind == FWD_DEST_DEL))
 			res[i] = 0;
+		if (res[i] == -ENOENT && ops[i].kind == FWD_SVC_NEW &&
+		    !strcmp(ops[i].svc.sched, LVS_DIFF_SCHED_NONE) &&
+		    !l->no_sched_none) {
+			log_warn("IPVS: the kernel has no \"%s\" scheduler: "
+				 "schedulers are bound when services are "
+				 "created",
+				 LVS_DIFF_SCHED_NONE);
+			l->no_sched_none = true;
+		}
 		if (res[i]) {
 			log_err("%s: %s: %s",
 				op_object(&ops[i], obj, sizeof(obj)),
@@ -149,9 +158,11 @@ static int reconcile(struct lvs *l, bool own_all)
 		log_err("IPVS: out of memory building the table");
 		return -1;
 	}
-	in = (struct lvs_diff_in){
-		&kern, &want, { &l->owned, &l->prev_owned }, own_all
-	};
+	in = (struct lvs_diff_in){ .kernel = &kern,
+				   .want = &want,
+				   .owned = { &l->owned, &l->prev_owned },
+				   .own_all = own_all,
+				   .defer_sched = !l->no_sched_none };
 	rc = lvs_diff(&in, &ops, &n);
 	t_diff = ev_now_us();
 	if (rc == 0)

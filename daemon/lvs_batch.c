@@ -94,7 +94,10 @@ static int whole_diff(const struct lvs_batch *b, const struct cfg *c,
 	const struct cfg_vs *vs = &c->vss[vsi];
 	struct lvs_vs_state old = { b->old_quorum, NULL };
 	struct fwd_table before = { 0 }, after = { 0 };
-	struct lvs_diff_in in = { &before, &after, { owned, NULL }, false };
+	/* a health change touches a few destinations: nothing to defer */
+	struct lvs_diff_in in = { .kernel = &before,
+				  .want = &after,
+				  .owned = { owned, NULL } };
 	int rc = -1;
 
 	old.rs = malloc((vs->n_rss ? vs->n_rss : 1) * sizeof(*old.rs));

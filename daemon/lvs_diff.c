@@ -1,4 +1,5 @@
 /* lvs_diff.c - kernel table vs wanted table -> minimal operations (pure). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,19 @@ bool lvs_diff_dest_same(const struct fwd_dest *a, const struct fwd_dest *b)
 	return a->method != FWD_TUNNEL || b->method != FWD_TUNNEL ||
 	       (a->tun_type == b->tun_type && a->tun_port == b->tun_port &&
 		a->tun_flags == b->tun_flags);
+}
+
+bool lvs_diff_sched_per_dest(const char *sched)
+{
+	/* the kernel schedulers with add_dest/upd_dest hooks: wrr recounts
+	 * the gcd and maximum of every weight, sh and dh refill their 256
+	 * buckets, mh rebuilds its lookup table */
+	static const char *const per_dest[] = { "wrr", "sh", "dh", "mh" };
+
+	for (size_t i = 0; i < sizeof(per_dest) / sizeof(per_dest[0]); i++)
+		if (!strcmp(sched, per_dest[i]))
+			return true;
+	return false;
 }
 
 struct oplist {
@@ -106,6 +120,28 @@ static void diff_dests(const struct lvs_diff_in *in, struct oplist *l,
 	}
 }
 
+/* a service the kernel lacks, with its destinations; its scheduler bound
+ * after them when that saves the kernel a recount per destination */
+static void new_service(const struct lvs_diff_in *in, struct oplist *l,
+			const struct fwd_entry *w)
+{
+	bool defer = in->defer_sched && w->n_dests >= LVS_DIFF_DEFER_MIN &&
+		     lvs_diff_sched_per_dest(w->svc.sched);
+	struct fwd_svc bare = w->svc;
+
+	if (defer)
+		snprintf(bare.sched, sizeof(bare.sched), "%s",
+			 LVS_DIFF_SCHED_NONE);
+	push(l, FWD_SVC_NEW, &bare, NULL);
+	for (size_t j = 0; j < w->n_dests; j++)
+		push(l, FWD_DEST_NEW, &w->svc, &w->dests[j]);
+	if (defer) {
+		push(l, FWD_SVC_SET, &w->svc, NULL);
+		if (!l->failed)
+			l->v[l->n - 1].bind = true;
+	}
+}
+
 /* the most operations a diff can produce: every service and destination of
  * both tables (allocated once: growing a list of thousands copies it) */
 static size_t ops_bound(const struct lvs_diff_in *in)
@@ -113,7 +149,7 @@ static size_t ops_bound(const struct lvs_diff_in *in)
 	size_t n = 0;
 
 	for (size_t i = 0; i < in->want->n; i++)
-		n += 1 + in->want->entries[i].n_dests;
+		n += 2 + in->want->entries[i].n_dests; /* + a bind */
 	for (size_t i = 0; i < in->kernel->n; i++)
 		n += 1 + in->kernel->entries[i].n_dests;
 	return n;
@@ -132,9 +168,7 @@ int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops)
 		const struct fwd_entry *k = fwd_table_find(in->kernel, &w->svc);
 
 		if (!k) {
-			push(&l, FWD_SVC_NEW, &w->svc, NULL);
-			for (size_t j = 0; j < w->n_dests; j++)
-				push(&l, FWD_DEST_NEW, &w->svc, &w->dests[j]);
+			new_service(in, &l, w);
 			continue;
 		}
 		if (!lvs_diff_svc_same(&k->svc, &w->svc))
@@ -173,7 +207,7 @@ void lvs_diff_count(const struct fwd_op *ops, size_t n, const int *res,
 			c->svc_new++;
 			break;
 		case FWD_SVC_SET:
-			c->svc_set++;
+			c->svc_set += !ops[i].bind;
 			break;
 		case FWD_SVC_DEL:
 			c->svc_del++;

@@ -20,7 +20,20 @@ struct lvs_diff_in {
 	 * regardless of health); NULL entries are skipped */
 	const struct fwd_table *owned[2];
 	bool own_all; /* lvs_flush: everything in the kernel is ours */
+	/* create a new service of LVS_DIFF_DEFER_MIN or more destinations
+	 * whose scheduler recomputes its state on every destination added
+	 * (wrr, sh, dh, mh) with the kernel's "none" scheduler, add the
+	 * destinations, then bind the scheduler (a FWD_SVC_SET marked bind):
+	 * one computation instead of one per destination */
+	bool defer_sched;
 };
+
+/* the fewest destinations for which a new service defers its scheduler */
+#define LVS_DIFF_DEFER_MIN 8
+
+/* the kernel's name for "no scheduler bound" (a kernel that lacks it
+ * refuses it with ENOENT: lvs.c then stops deferring) */
+#define LVS_DIFF_SCHED_NONE "none"
 
 /**
  * lvs_diff - the operations that turn the kernel table into the wanted one.
@@ -32,6 +45,12 @@ struct lvs_diff_in {
  * Returns 0, or -1 on allocation failure.
  */
 int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops);
+
+/**
+ * lvs_diff_sched_per_dest - whether the kernel's scheduler @sched recomputes
+ * its state on every destination added, edited or removed.
+ */
+bool lvs_diff_sched_per_dest(const char *sched);
 
 /**
  * lvs_diff_svc_same - whether two services have the same settings
@@ -47,7 +66,8 @@ bool lvs_diff_svc_same(const struct fwd_svc *a, const struct fwd_svc *b);
 bool lvs_diff_dest_same(const struct fwd_dest *a, const struct fwd_dest *b);
 
 /**
- * lvs_diff_count - add the operations in @ops to the counters in @c.
+ * lvs_diff_count - add the operations in @ops to the counters in @c (a bind
+ * counts with the service it completes, not as an edit).
  * @res: per-operation results (0 = done), or NULL to count them all
  */
 void lvs_diff_count(const struct fwd_op *ops, size_t n, const int *res,

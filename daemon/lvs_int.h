@@ -43,6 +43,8 @@ struct lvs {
 	struct fwd_timeouts timeouts; /* applied */
 	struct lvs_sync sync;
 	bool advised; /* lvs_sysctl_advise looked at the sysctls */
+	/* the kernel refused the "none" scheduler: bind at creation */
+	bool no_sched_none;
 };
 
 /**

@@ -122,7 +122,9 @@ static size_t flush(struct fix *f)
 {
 	struct lvs_vs_state old = { f->snap_quorum, f->snap };
 	struct fwd_table before = { 0 }, after = { 0 };
-	struct lvs_diff_in in = { &before, &after, { &f->owned, NULL }, false };
+	struct lvs_diff_in in = {
+		&before, &after, { &f->owned, NULL }, false, false
+	};
 	struct fwd_op *got = NULL, *want = NULL;
 	size_t n_got = 0, n_want = 0;
 

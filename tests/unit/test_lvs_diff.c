@@ -77,7 +77,7 @@ static void fix_apply(struct fix *f)
 static void fix_diff(struct fix *f, bool own_all)
 {
 	struct lvs_diff_in in = {
-		&f->kernel, &f->want, { &f->owned, NULL }, own_all
+		&f->kernel, &f->want, { &f->owned, NULL }, own_all, true
 	};
 
 	fwd_table_free(&f->want);
@@ -186,7 +186,7 @@ static void removed_rs_is_one_del(void **state)
 	/* the new configuration alone does not own it any more */
 	assert_int_equal(f->n, 0);
 	in = (struct lvs_diff_in){
-		&f->kernel, &f->want, { &f->owned, &old_owned }, false
+		&f->kernel, &f->want, { &f->owned, &old_owned }, false, true
 	};
 	free(f->ops);
 	assert_int_equal(lvs_diff(&in, &f->ops, &f->n), 0);
@@ -246,7 +246,7 @@ static void removed_vs_and_changed_sched(void **state)
 	f->c.n_vss = 1;
 	fix_diff(f, false);
 	in = (struct lvs_diff_in){
-		&f->kernel, &f->want, { &f->owned, &old_owned }, false
+		&f->kernel, &f->want, { &f->owned, &old_owned }, false, true
 	};
 	free(f->ops);
 	assert_int_equal(lvs_diff(&in, &f->ops, &f->n), 0);
@@ -327,12 +327,85 @@ static void big_entry(struct fwd_table *t, const struct fwd_svc *s,
 	}
 }
 
+/* a new wrr/sh/dh/mh service of LVS_DIFF_DEFER_MIN destinations or more
+ * is created with no scheduler, which is bound after its destinations */
+static void defer_sched_binds_after_dests(void **state)
+{
+	struct fwd_table kernel = { 0 }, want = { 0 };
+	struct lvs_diff_in in = { &kernel, &want, { NULL, NULL }, false, true };
+	const struct {
+		const char *sched;
+		size_t n;
+		bool defer;
+	} cases[] = {
+		{ "wrr", LVS_DIFF_DEFER_MIN, true },
+		{ "mh", 100, true },
+		{ "sh", 20, true },
+		{ "dh", 20, true },
+		{ "wrr", LVS_DIFF_DEFER_MIN - 1, false },
+		{ "rr", 100, false },
+		{ "wlc", 100, false },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct fwd_svc s;
+		struct fwd_op *ops = NULL;
+		struct lvs_ops c = { 0 };
+		size_t n = 0, nd = cases[k].n;
+
+		memset(&s, 0, sizeof(s));
+		s.af = AF_INET;
+		s.protocol = IPPROTO_TCP;
+		s.addr = A("203.0.113.1");
+		s.port = 80;
+		s.timeout = 300;
+		strcpy(s.sched, cases[k].sched);
+		big_entry(&want, &s, 0, nd);
+		fwd_table_sort(&want);
+		for (int pass = 0; pass < 2; pass++) {
+			bool defer = pass == 0 && cases[k].defer;
+
+			in.defer_sched = pass == 0;
+			assert_int_equal(lvs_diff(&in, &ops, &n), 0);
+			assert_int_equal(n, 1 + nd + defer);
+			assert_int_equal(ops[0].kind, FWD_SVC_NEW);
+			assert_string_equal(ops[0].svc.sched,
+					    defer ? LVS_DIFF_SCHED_NONE :
+						    cases[k].sched);
+			/* everything else of the service from the start */
+			assert_int_equal(ops[0].svc.timeout, 300);
+			for (size_t i = 1; i <= nd; i++)
+				assert_int_equal(ops[i].kind, FWD_DEST_NEW);
+			if (defer) {
+				assert_int_equal(ops[n - 1].kind, FWD_SVC_SET);
+				assert_true(ops[n - 1].bind);
+				assert_string_equal(ops[n - 1].svc.sched,
+						    cases[k].sched);
+				assert_true(
+					lvs_diff_svc_same(&ops[n - 1].svc, &s));
+			}
+			/* the bind counts with the new service */
+			memset(&c, 0, sizeof(c));
+			lvs_diff_count(ops, n, NULL, &c);
+			assert_int_equal(c.svc_new, 1);
+			assert_int_equal(c.svc_set, 0);
+			assert_int_equal(c.dest_new, nd);
+			free(ops);
+		}
+		fwd_table_free(&want);
+		memset(&want, 0, sizeof(want));
+	}
+	assert_false(lvs_diff_sched_per_dest("rr"));
+	assert_true(lvs_diff_sched_per_dest("wrr"));
+}
+
 /* two services of 10,000 destinations that overlap by half, a tenth of the
  * shared ones with a new weight: every difference found, nothing more */
 static void ten_thousand_dests(void **state)
 {
 	struct fwd_table kernel = { 0 }, want = { 0 };
-	struct lvs_diff_in in = { &kernel, &want, { NULL, NULL }, true };
+	struct lvs_diff_in in = { &kernel, &want, { NULL, NULL }, true, true };
 	struct fwd_svc s;
 	struct fwd_op *ops = NULL;
 	struct lvs_ops c = { 0 };
@@ -394,6 +467,7 @@ int main(void)
 		cmocka_unit_test(quorum_loss_swaps_in_sorry),
 		cmocka_unit_test(failed_ops_are_counted_as_errors),
 		cmocka_unit_test(ten_thousand_dests),
+		cmocka_unit_test(defer_sched_binds_after_dests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
