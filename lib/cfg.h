@@ -205,6 +205,22 @@ struct cfg_track_proc {
 	bool reverse;
 };
 
+/*
+ * The tracker lines of one vrrp_instance or vrrp_sync_group: the
+ * track_interface, track_script, track_file and track_process blocks.
+ * Instances and sync groups read, resolve and evaluate them the same way.
+ */
+struct cfg_trackers {
+	struct cfg_track_if *ifs;
+	size_t n_ifs;
+	struct cfg_track_script *scripts;
+	size_t n_scripts;
+	struct cfg_track_file *files;
+	size_t n_files;
+	struct cfg_track_proc *procs;
+	size_t n_procs;
+};
+
 enum cfg_auth { CFG_AUTH_NONE = 0, CFG_AUTH_PASS = 1, CFG_AUTH_AH = 2 };
 
 struct cfg_vrrp {
@@ -236,14 +252,7 @@ struct cfg_vrrp {
 	struct addr mcast_src;
 	bool check_unicast_src;
 
-	struct cfg_track_if *track_ifs;
-	size_t n_track_ifs;
-	struct cfg_track_script *track_scripts;
-	size_t n_track_scripts;
-	struct cfg_track_file *track_files;
-	size_t n_track_files;
-	struct cfg_track_proc *track_procs;
-	size_t n_track_procs;
+	struct cfg_trackers trk;
 	bool dont_track_primary;
 	bool promote_secondaries; /* IPv4: set on the VIPs' interface */
 
@@ -276,14 +285,7 @@ struct cfg_sync_group {
 	size_t n_members;
 	struct cfg_cmd notify_master, notify_backup, notify_fault, notify_stop,
 		notify;
-	struct cfg_track_if *track_ifs;
-	size_t n_track_ifs;
-	struct cfg_track_script *track_scripts;
-	size_t n_track_scripts;
-	struct cfg_track_file *track_files;
-	size_t n_track_files;
-	struct cfg_track_proc *track_procs;
-	size_t n_track_procs;
+	struct cfg_trackers trk; /* they count for every member */
 };
 
 /* ---- LVS ------------------------------------------------------------- */
@@ -572,5 +574,27 @@ const char *cfg_diag_fmt(const struct cfg_msg *m, char *buf, size_t len);
  * Returns its index or -1.
  */
 int cfg_find_vrrp(const struct cfg *c, const char *name);
+
+/**
+ * cfg_n_trackers - how many tracker sets @c holds: one per vrrp_instance,
+ * then one per vrrp_sync_group (see cfg_trackers_at).
+ */
+static inline size_t cfg_n_trackers(const struct cfg *c)
+{
+	return c->n_vrrps + c->n_sync_groups;
+}
+
+/**
+ * cfg_trackers_at - tracker set @k of @c (@k < cfg_n_trackers(@c)):
+ * instance @k's, or sync group (@k - n_vrrps)'s. Lets code that treats
+ * every tracker line alike (marking what is used, resolving names) walk
+ * instances and groups in one loop.
+ */
+static inline struct cfg_trackers *cfg_trackers_at(const struct cfg *c,
+						   size_t k)
+{
+	return k < c->n_vrrps ? &c->vrrps[k].trk :
+				&c->sync_groups[k - c->n_vrrps].trk;
+}
 
 #endif

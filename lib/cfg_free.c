@@ -3,15 +3,20 @@
 
 #include "cfg_int.h"
 
+static void free_trackers(struct cfg_trackers *t)
+{
+	free(t->ifs);
+	free(t->scripts);
+	free(t->files);
+	free(t->procs);
+}
+
 static void free_vrrp(struct cfg_vrrp *v)
 {
 	free(v->vips);
 	free(v->evips);
 	free(v->peers);
-	free(v->track_ifs);
-	free(v->track_scripts);
-	free(v->track_files);
-	free(v->track_procs);
+	free_trackers(&v->trk);
 	cfg_cmd_free(&v->notify_master);
 	cfg_cmd_free(&v->notify_backup);
 	cfg_cmd_free(&v->notify_fault);
@@ -27,10 +32,7 @@ static void free_sync_group(struct cfg_sync_group *g)
 	cfg_cmd_free(&g->notify_fault);
 	cfg_cmd_free(&g->notify_stop);
 	cfg_cmd_free(&g->notify);
-	free(g->track_ifs);
-	free(g->track_scripts);
-	free(g->track_files);
-	free(g->track_procs);
+	free_trackers(&g->trk);
 }
 
 static void free_vs(struct cfg_vs *vs)

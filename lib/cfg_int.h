@@ -93,6 +93,11 @@ struct cfg_block {
 	{                                        \
 		name, fn, min, max, sub, 0, 0, 0 \
 	}
+/* a { } block without arguments that fills the member @m of struct @T */
+#define CFG_SUB(name, T, m, sub)                                    \
+	{                                                           \
+		name, cfg_h_member, 0, 0, sub, offsetof(T, m), 0, 0 \
+	}
 /* generic handlers writing the field @m of struct @T */
 #define CFG_TIME(name, T, m, max_s)                              \
 	{                                                        \
@@ -135,6 +140,9 @@ void *cfg_kw_unsupported(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 /* a sub-block that fills the enclosing object itself */
 void *cfg_h_self(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 		 char **argv);
+/* a sub-block that fills the member at k->off of the enclosing object */
+void *cfg_h_member(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+		   int argc, char **argv);
 /* uint64_t microseconds, at most k->hi */
 void *cfg_h_time(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 		 char **argv);
@@ -163,6 +171,10 @@ extern const struct cfg_block cfg_blk_root, cfg_blk_global, cfg_blk_ssl;
 extern const struct cfg_block cfg_blk_vrrp, cfg_blk_script, cfg_blk_sync,
 	cfg_blk_track_file, cfg_blk_global_sched, cfg_blk_track_proc;
 extern const struct cfg_block cfg_blk_vip, cfg_blk_evip, cfg_blk_peer;
+/* track_interface/script/file/process { } of an instance or sync group;
+ * their object is a struct cfg_trackers (CFG_SUB) */
+extern const struct cfg_block cfg_blk_trk_if, cfg_blk_trk_script,
+	cfg_blk_trk_file, cfg_blk_trk_proc;
 extern const struct cfg_block cfg_blk_vsg, cfg_blk_vs, cfg_blk_rs;
 /* options shared by the checkers, and SMTP_CHECK's host { } */
 extern const struct cfg_block cfg_blk_chk_timing, cfg_blk_chk_conn,
@@ -296,12 +308,6 @@ const char *cfg_family_name(int family);
 
 /* ---- shared parts of blocks ------------------------------------------- */
 
-/** cfg_track_if_parse - parse one track_interface line. */
-int cfg_track_if_parse(struct cfg_ctx *x, int argc, char **argv,
-		       struct cfg_track_if *out);
-/** cfg_track_script_parse - parse one track_script line. */
-int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
-			   struct cfg_track_script *out);
 /**
  * cfg_def_weight - "weight N [reverse|noreverse]" of a vrrp_script or
  * track_file block.
@@ -321,12 +327,6 @@ void *cfg_kw_track_file(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 /** cfg_kw_track_proc - open a top-level vrrp_track_process NAME { } block. */
 void *cfg_kw_track_proc(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
 			int argc, char **argv);
-/** cfg_track_proc_parse - parse one track_process line (NAME [weight N]). */
-int cfg_track_proc_parse(struct cfg_ctx *x, int argc, char **argv,
-			 struct cfg_track_proc *out);
-/** cfg_track_file_parse - parse one track_file line (NAME [weight N]). */
-int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
-			 struct cfg_track_file *out);
 /** cfg_check_init - a checker with unset inheritable values. */
 void cfg_check_init(struct cfg_check *chk, enum cfg_check_type type);
 /** cfg_check_free - release what a checker owns (not @chk itself). */

@@ -26,6 +26,12 @@ void *cfg_h_self(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 	return obj;
 }
 
+void *cfg_h_member(struct cfg_ctx *x, const struct cfg_kw *k, void *obj,
+		   int argc, char **argv)
+{
+	return (char *)obj + k->off;
+}
+
 void *cfg_h_time(struct cfg_ctx *x, const struct cfg_kw *k, void *obj, int argc,
 		 char **argv)
 {

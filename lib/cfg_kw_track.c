@@ -1,7 +1,7 @@
 /*
  * cfg_kw_track.c - vrrp_script { }, vrrp_sync_group { }, and the
- * track_interface / track_script / track_file lines shared by instances
- * and groups.
+ * track_interface / track_script / track_file / track_process blocks shared
+ * by instances and groups.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,47 +33,81 @@ static int track_weight(struct cfg_ctx *x, int argc, char **argv, int max,
 	return 0;
 }
 
-int cfg_track_if_parse(struct cfg_ctx *x, int argc, char **argv,
-		       struct cfg_track_if *out)
+/* ---- track_interface { } ... track_process { } ------------------------ */
+
+/* One set of blocks for instances and sync groups: CFG_SUB hands them the
+ * struct cfg_trackers inside either, so the lines read the same in both. */
+
+static void trk_if_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
-	if (cfg_arg_name(x, "interface", argv[0], out->ifname, IFNAMSIZ) < 0)
-		return -1;
-	return track_weight(x, argc, argv, 253, &out->weighted, &out->weight,
-			    &out->reverse);
+	struct cfg_trackers *trk = obj;
+	struct cfg_track_if t = { 0 };
+
+	if (cfg_arg_name(x, "interface", argv[0], t.ifname, IFNAMSIZ) == 0 &&
+	    track_weight(x, argc, argv, 253, &t.weighted, &t.weight,
+			 &t.reverse) == 0)
+		*(struct cfg_track_if *)cfg_push(&trk->ifs, &trk->n_ifs,
+						 sizeof(t)) = t;
 }
 
-int cfg_track_script_parse(struct cfg_ctx *x, int argc, char **argv,
-			   struct cfg_track_script *out)
+static void trk_script_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
-	out->loc = x->loc;
-	if (cfg_arg_name(x, "vrrp_script name", argv[0], out->name,
-			 sizeof(out->name)) < 0)
-		return -1;
-	return track_weight(x, argc, argv, 253, &out->weight_set, &out->weight,
-			    &out->reverse);
+	struct cfg_trackers *trk = obj;
+	struct cfg_track_script t = { .loc = x->loc };
+
+	if (cfg_arg_name(x, "vrrp_script name", argv[0], t.name,
+			 sizeof(t.name)) == 0 &&
+	    track_weight(x, argc, argv, 253, &t.weight_set, &t.weight,
+			 &t.reverse) == 0)
+		*(struct cfg_track_script *)cfg_push(
+			&trk->scripts, &trk->n_scripts, sizeof(t)) = t;
 }
 
-int cfg_track_proc_parse(struct cfg_ctx *x, int argc, char **argv,
-			 struct cfg_track_proc *out)
+static void trk_file_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
-	out->loc = x->loc;
-	if (cfg_arg_name(x, "vrrp_track_process name", argv[0], out->name,
-			 sizeof(out->name)) < 0)
-		return -1;
-	return track_weight(x, argc, argv, 254, &out->weight_set, &out->weight,
-			    &out->reverse);
+	struct cfg_trackers *trk = obj;
+	struct cfg_track_file t = { .loc = x->loc };
+
+	if (cfg_arg_name(x, "track_file name", argv[0], t.name,
+			 sizeof(t.name)) == 0 &&
+	    track_weight(x, argc, argv, 254, &t.weight_set, &t.weight,
+			 &t.reverse) == 0)
+		*(struct cfg_track_file *)cfg_push(&trk->files, &trk->n_files,
+						   sizeof(t)) = t;
 }
 
-int cfg_track_file_parse(struct cfg_ctx *x, int argc, char **argv,
-			 struct cfg_track_file *out)
+static void trk_proc_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
-	out->loc = x->loc;
-	if (cfg_arg_name(x, "track_file name", argv[0], out->name,
-			 sizeof(out->name)) < 0)
-		return -1;
-	return track_weight(x, argc, argv, 254, &out->weight_set, &out->weight,
-			    &out->reverse);
+	struct cfg_trackers *trk = obj;
+	struct cfg_track_proc t = { .loc = x->loc };
+
+	if (cfg_arg_name(x, "vrrp_track_process name", argv[0], t.name,
+			 sizeof(t.name)) == 0 &&
+	    track_weight(x, argc, argv, 254, &t.weight_set, &t.weight,
+			 &t.reverse) == 0)
+		*(struct cfg_track_proc *)cfg_push(&trk->procs, &trk->n_procs,
+						   sizeof(t)) = t;
 }
+
+const struct cfg_block cfg_blk_trk_if = {
+	.name = "track_interface",
+	.item = trk_if_item,
+};
+
+const struct cfg_block cfg_blk_trk_script = {
+	.name = "track_script",
+	.item = trk_script_item,
+};
+
+const struct cfg_block cfg_blk_trk_file = {
+	.name = "track_file",
+	.item = trk_file_item,
+};
+
+const struct cfg_block cfg_blk_trk_proc = {
+	.name = "track_process",
+	.item = trk_proc_item,
+};
 
 /* ---- vrrp_script ------------------------------------------------------- */
 
@@ -171,71 +205,9 @@ static void bare_member(struct cfg_ctx *x, void *obj, int argc, char **argv)
 	add_member(x, obj, argv[0], true);
 }
 
-static void sg_track_if_item(struct cfg_ctx *x, void *obj, int argc,
-			     char **argv)
-{
-	SG *g = obj;
-	struct cfg_track_if t = { 0 };
-
-	if (cfg_track_if_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_if *)cfg_push(&g->track_ifs, &g->n_track_ifs,
-						 sizeof(t)) = t;
-}
-
-static void sg_track_script_item(struct cfg_ctx *x, void *obj, int argc,
-				 char **argv)
-{
-	SG *g = obj;
-	struct cfg_track_script t = { 0 };
-
-	if (cfg_track_script_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_script *)cfg_push(
-			&g->track_scripts, &g->n_track_scripts, sizeof(t)) = t;
-}
-
-static void sg_track_file_item(struct cfg_ctx *x, void *obj, int argc,
-			       char **argv)
-{
-	SG *g = obj;
-	struct cfg_track_file t = { 0 };
-
-	if (cfg_track_file_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_file *)cfg_push(
-			&g->track_files, &g->n_track_files, sizeof(t)) = t;
-}
-
-static void sg_track_proc_item(struct cfg_ctx *x, void *obj, int argc,
-			       char **argv)
-{
-	SG *g = obj;
-	struct cfg_track_proc t = { 0 };
-
-	if (cfg_track_proc_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_proc *)cfg_push(
-			&g->track_procs, &g->n_track_procs, sizeof(t)) = t;
-}
-
 static const struct cfg_block blk_group = {
 	.name = "group",
 	.item = member_item,
-};
-static const struct cfg_block blk_sg_track_if = {
-	.name = "track_interface",
-	.item = sg_track_if_item,
-};
-static const struct cfg_block blk_sg_track_script = {
-	.name = "track_script",
-	.item = sg_track_script_item,
-};
-
-static const struct cfg_block blk_sg_track_file = {
-	.name = "track_file",
-	.item = sg_track_file_item,
-};
-
-static const struct cfg_block blk_sg_track_proc = {
-	.name = "track_process",
-	.item = sg_track_proc_item,
 };
 
 static const struct cfg_kw sync_kw[] = {
@@ -245,13 +217,13 @@ static const struct cfg_kw sync_kw[] = {
 	CFG_CMD("notify_fault", SG, notify_fault),
 	CFG_CMD("notify_stop", SG, notify_stop),
 	CFG_CMD("notify", SG, notify),
-	CFG_BLK("track_interface", cfg_h_self, 0, 0, &blk_sg_track_if),
-	CFG_BLK("track_script", cfg_h_self, 0, 0, &blk_sg_track_script),
+	CFG_SUB("track_interface", SG, trk, &cfg_blk_trk_if),
+	CFG_SUB("track_script", SG, trk, &cfg_blk_trk_script),
 	CFG_IGNORED("smtp_alert"),
 	CFG_IGNORED("notify_deleted"),
 	CFG_IGNORED("notify_priority_changes"),
-	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_sg_track_file),
-	CFG_BLK("track_process", cfg_h_self, 0, 0, &blk_sg_track_proc),
+	CFG_SUB("track_file", SG, trk, &cfg_blk_trk_file),
+	CFG_SUB("track_process", SG, trk, &cfg_blk_trk_proc),
 	CFG_UNSUPPORTED("track_bfd"),
 	CFG_UNSUPPORTED("sync_group_tracking_weight"),
 	CFG_UNSUPPORTED("global_tracking"),

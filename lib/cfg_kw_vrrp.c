@@ -197,66 +197,6 @@ static const struct cfg_block blk_auth = {
 	.end = auth_end,
 };
 
-/* ---- track_interface { }, track_script { }, track_file { } ------------- */
-
-static void track_if_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
-{
-	V *v = obj;
-	struct cfg_track_if t = { 0 };
-
-	if (cfg_track_if_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_if *)cfg_push(&v->track_ifs, &v->n_track_ifs,
-						 sizeof(t)) = t;
-}
-
-static void track_script_item(struct cfg_ctx *x, void *obj, int argc,
-			      char **argv)
-{
-	V *v = obj;
-	struct cfg_track_script t = { 0 };
-
-	if (cfg_track_script_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_script *)cfg_push(
-			&v->track_scripts, &v->n_track_scripts, sizeof(t)) = t;
-}
-
-static void track_file_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
-{
-	V *v = obj;
-	struct cfg_track_file t = { 0 };
-
-	if (cfg_track_file_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_file *)cfg_push(
-			&v->track_files, &v->n_track_files, sizeof(t)) = t;
-}
-
-static void track_proc_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
-{
-	V *v = obj;
-	struct cfg_track_proc t = { 0 };
-
-	if (cfg_track_proc_parse(x, argc, argv, &t) == 0)
-		*(struct cfg_track_proc *)cfg_push(
-			&v->track_procs, &v->n_track_procs, sizeof(t)) = t;
-}
-
-static const struct cfg_block blk_track_if = {
-	.name = "track_interface",
-	.item = track_if_item,
-};
-static const struct cfg_block blk_track_script = {
-	.name = "track_script",
-	.item = track_script_item,
-};
-static const struct cfg_block blk_track_file = {
-	.name = "track_file",
-	.item = track_file_item,
-};
-static const struct cfg_block blk_track_proc = {
-	.name = "track_process",
-	.item = track_proc_item,
-};
-
 /* ---- end of vrrp_instance ---------------------------------------------- */
 
 static void vrrp_end(struct cfg_ctx *x, void *obj)
@@ -364,10 +304,10 @@ static const struct cfg_kw vrrp_kw[] = {
 	CFG_UINT("unicast_ttl", V, unicast_ttl, 1, 255),
 	VX("check_unicast_src", check_unicast_src),
 	ADDR("mcast_src_ip", mcast_src),
-	CFG_BLK("track_interface", cfg_h_self, 0, 0, &blk_track_if),
-	CFG_BLK("track_script", cfg_h_self, 0, 0, &blk_track_script),
-	CFG_BLK("track_file", cfg_h_self, 0, 0, &blk_track_file),
-	CFG_BLK("track_process", cfg_h_self, 0, 0, &blk_track_proc),
+	CFG_SUB("track_interface", V, trk, &cfg_blk_trk_if),
+	CFG_SUB("track_script", V, trk, &cfg_blk_trk_script),
+	CFG_SUB("track_file", V, trk, &cfg_blk_trk_file),
+	CFG_SUB("track_process", V, trk, &cfg_blk_trk_proc),
 	CFG_FLAG("dont_track_primary", V, dont_track_primary),
 	CFG_FLAG("promote_secondaries", V, promote_secondaries),
 	CFG_FLAG("unicast_fault_no_peer", V, unicast_fault_no_peer),

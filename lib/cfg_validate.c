@@ -333,25 +333,16 @@ void cfg_validate(struct cfg_ctx *x)
 		      struct cfg_vrrp);
 	free(INDEX(x, "vrrp_sync_group", c->sync_groups, c->n_sync_groups,
 		   struct cfg_sync_group));
-	for (i = 0; i < c->n_vrrps; i++) {
-		struct cfg_vrrp *v = &c->vrrps[i];
+	/* every instance's lines, then every group's */
+	for (i = 0; i < cfg_n_trackers(c); i++) {
+		struct cfg_trackers *t = cfg_trackers_at(c, i);
 
-		resolve_refs(x, &ref_script, scripts, c->n_scripts,
-			     v->track_scripts, v->n_track_scripts);
-		resolve_refs(x, &ref_file, files, c->n_track_files,
-			     v->track_files, v->n_track_files);
-		resolve_refs(x, &ref_proc, procs, c->n_track_procs,
-			     v->track_procs, v->n_track_procs);
-	}
-	for (i = 0; i < c->n_sync_groups; i++) {
-		struct cfg_sync_group *g = &c->sync_groups[i];
-
-		resolve_refs(x, &ref_script, scripts, c->n_scripts,
-			     g->track_scripts, g->n_track_scripts);
-		resolve_refs(x, &ref_file, files, c->n_track_files,
-			     g->track_files, g->n_track_files);
-		resolve_refs(x, &ref_proc, procs, c->n_track_procs,
-			     g->track_procs, g->n_track_procs);
+		resolve_refs(x, &ref_script, scripts, c->n_scripts, t->scripts,
+			     t->n_scripts);
+		resolve_refs(x, &ref_file, files, c->n_track_files, t->files,
+			     t->n_files);
+		resolve_refs(x, &ref_proc, procs, c->n_track_procs, t->procs,
+			     t->n_procs);
 	}
 	resolve_members(x, vrrps);
 	if (c->global.lvs_sync_daemon.set &&

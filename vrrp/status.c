@@ -49,8 +49,8 @@ static json_object *files_json(const struct vrrp_inst *i)
 	json_object *arr = json_object_new_array();
 	size_t k;
 
-	for (k = 0; k < i->c->n_track_files; k++) {
-		const struct cfg_track_file *t = &i->c->track_files[k];
+	for (k = 0; k < i->c->trk.n_files; k++) {
+		const struct cfg_track_file *t = &i->c->trk.files[k];
 		json_object *o;
 
 		if (t->file >= cfg->n_track_files)
@@ -77,8 +77,8 @@ static json_object *procs_json(const struct vrrp_inst *i)
 	json_object *arr = json_object_new_array();
 	size_t k;
 
-	for (k = 0; k < i->c->n_track_procs; k++) {
-		const struct cfg_track_proc *t = &i->c->track_procs[k];
+	for (k = 0; k < i->c->trk.n_procs; k++) {
+		const struct cfg_track_proc *t = &i->c->trk.procs[k];
 		json_object *o;
 		unsigned n;
 		bool up;

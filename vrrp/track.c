@@ -213,12 +213,13 @@ static void script_stop(struct script_rt *r)
 	r->child = NULL;
 }
 
-static void mark_used(struct vrrp_track *t, const struct cfg_track_script *ts,
-		      size_t n)
+/* the scripts @trk tracks are run */
+static void mark_used(struct vrrp_track *t, const struct cfg_trackers *trk)
 {
+	const struct cfg_track_script *ts = trk->scripts;
 	size_t k;
 
-	for (k = 0; k < n; k++)
+	for (k = 0; k < trk->n_scripts; k++)
 		if (ts[k].script < t->n_scripts)
 			t->scripts[ts[k].script].used = true;
 }
@@ -236,12 +237,8 @@ static int scripts_setup(struct vrrp_track *t, struct script_rt *old_rt,
 		calloc(c->n_scripts ? c->n_scripts : 1, sizeof(*t->scripts));
 	if (!t->scripts)
 		return -1;
-	for (k = 0; k < c->n_vrrps; k++)
-		mark_used(t, c->vrrps[k].track_scripts,
-			  c->vrrps[k].n_track_scripts);
-	for (k = 0; k < c->n_sync_groups; k++)
-		mark_used(t, c->sync_groups[k].track_scripts,
-			  c->sync_groups[k].n_track_scripts);
+	for (k = 0; k < cfg_n_trackers(c); k++)
+		mark_used(t, cfg_trackers_at(c, k));
 	for (k = 0; k < c->n_scripts; k++) {
 		struct script_rt *r = &t->scripts[k];
 
@@ -339,13 +336,14 @@ unsigned vrrp_track_proc_count(const struct vrrp_track *t, size_t idx, bool *up)
 
 /* ---- evaluation ------------------------------------------------------- */
 
-static void eval_files(struct vrrp_track *t, const struct cfg_track_file *tf,
-		       size_t n, bool *fault, int *delta)
+static void eval_files(struct vrrp_track *t, const struct cfg_trackers *trk,
+		       bool *fault, int *delta)
 {
 	const struct cfg *c = t->p->cfg;
+	const struct cfg_track_file *tf = trk->files;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < trk->n_files; k++) {
 		const struct cfg_file_def *d;
 
 		if (tf[k].file >= c->n_track_files)
@@ -359,13 +357,14 @@ static void eval_files(struct vrrp_track *t, const struct cfg_track_file *tf,
 	}
 }
 
-static void eval_procs(struct vrrp_track *t, const struct cfg_track_proc *tp,
-		       size_t n, bool *fault, int *delta)
+static void eval_procs(struct vrrp_track *t, const struct cfg_trackers *trk,
+		       bool *fault, int *delta)
 {
 	const struct cfg *c = t->p->cfg;
+	const struct cfg_track_proc *tp = trk->procs;
 	size_t k;
 
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < trk->n_procs; k++) {
 		const struct cfg_proc_def *d;
 		int w;
 
@@ -380,16 +379,17 @@ static void eval_procs(struct vrrp_track *t, const struct cfg_track_proc *tp,
 	}
 }
 
-static void eval_list(struct vrrp_track *t, const struct cfg_track_if *ti,
-		      size_t nti, const struct cfg_track_script *ts, size_t nts,
+static void eval_list(struct vrrp_track *t, const struct cfg_trackers *trk,
 		      bool *fault, int *delta)
 {
+	const struct cfg_track_if *ti = trk->ifs;
+	const struct cfg_track_script *ts = trk->scripts;
 	size_t k;
 
-	for (k = 0; k < nti; k++)
+	for (k = 0; k < trk->n_ifs; k++)
 		vrrp_track_fold(link_up(t, ti[k].ifname), ti[k].weighted,
 				ti[k].weight, ti[k].reverse, fault, delta);
-	for (k = 0; k < nts; k++) {
+	for (k = 0; k < trk->n_scripts; k++) {
 		const struct script_rt *r;
 		int w;
 
@@ -404,6 +404,15 @@ static void eval_list(struct vrrp_track *t, const struct cfg_track_if *ti,
 	}
 }
 
+/* fold every line of @trk, an instance's or a sync group's */
+static void eval_trackers(struct vrrp_track *t, const struct cfg_trackers *trk,
+			  bool *fault, int *delta)
+{
+	eval_list(t, trk, fault, delta);
+	eval_files(t, trk, fault, delta);
+	eval_procs(t, trk, fault, delta);
+}
+
 /* the instance's own trackers (and its group's), without other members */
 static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 		      bool *fault, int *delta)
@@ -416,19 +425,10 @@ static void eval_inst(struct vrrp_track *t, const struct cfg_vrrp *c,
 		*fault = true;
 	if (c->unicast_fault_no_peer && !c->n_peers)
 		*fault = true; /* keepalived: no multicast fallback */
-	eval_list(t, c->track_ifs, c->n_track_ifs, c->track_scripts,
-		  c->n_track_scripts, fault, delta);
-	eval_files(t, c->track_files, c->n_track_files, fault, delta);
-	eval_procs(t, c->track_procs, c->n_track_procs, fault, delta);
-	if (c->sync_group >= 0 && (size_t)c->sync_group < cfg->n_sync_groups) {
-		const struct cfg_sync_group *g =
-			&cfg->sync_groups[c->sync_group];
-
-		eval_list(t, g->track_ifs, g->n_track_ifs, g->track_scripts,
-			  g->n_track_scripts, fault, delta);
-		eval_files(t, g->track_files, g->n_track_files, fault, delta);
-		eval_procs(t, g->track_procs, g->n_track_procs, fault, delta);
-	}
+	eval_trackers(t, &c->trk, fault, delta);
+	if (c->sync_group >= 0 && (size_t)c->sync_group < cfg->n_sync_groups)
+		eval_trackers(t, &cfg->sync_groups[c->sync_group].trk, fault,
+			      delta);
 }
 
 void vrrp_track_apply(struct vrrp_inst *i)

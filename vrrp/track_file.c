@@ -237,12 +237,13 @@ static void tfiles_readable(struct ev_loop *l, int fd, uint32_t events,
 
 /* ---- the watcher ------------------------------------------------------ */
 
-static void mark_used(struct vrrp_tfiles *w, const struct cfg_track_file *t,
-		      size_t n)
+/* the files @trk tracks are watched */
+static void mark_used(struct vrrp_tfiles *w, const struct cfg_trackers *trk)
 {
+	const struct cfg_track_file *t = trk->files;
 	size_t k;
 
-	for (k = 0; k < n; k++)
+	for (k = 0; k < trk->n_files; k++)
 		if (t[k].file < w->n)
 			w->f[t[k].file].used = true;
 }
@@ -271,12 +272,8 @@ struct vrrp_tfiles *vrrp_tfiles_new(struct ev_loop *l, const struct cfg *c,
 		w->f[k].d = &c->track_files[k];
 		w->f[k].wd = -1;
 	}
-	for (k = 0; k < c->n_vrrps; k++)
-		mark_used(w, c->vrrps[k].track_files,
-			  c->vrrps[k].n_track_files);
-	for (k = 0; k < c->n_sync_groups; k++)
-		mark_used(w, c->sync_groups[k].track_files,
-			  c->sync_groups[k].n_track_files);
+	for (k = 0; k < cfg_n_trackers(c); k++)
+		mark_used(w, cfg_trackers_at(c, k));
 	for (k = 0; k < w->n; k++)
 		any = any || w->f[k].used;
 	if (!any)

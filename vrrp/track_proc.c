@@ -219,12 +219,13 @@ static void tick(struct ev_loop *l, void *arg)
 
 /* ---- the watcher -------------------------------------------------------- */
 
-static void mark_used(struct vrrp_tprocs *w, const struct cfg_track_proc *t,
-		      size_t n)
+/* the processes @trk tracks are counted */
+static void mark_used(struct vrrp_tprocs *w, const struct cfg_trackers *trk)
 {
+	const struct cfg_track_proc *t = trk->procs;
 	size_t k;
 
-	for (k = 0; k < n; k++)
+	for (k = 0; k < trk->n_procs; k++)
 		if (t[k].proc < w->n)
 			w->p[t[k].proc].used = true;
 }
@@ -249,12 +250,8 @@ struct vrrp_tprocs *vrrp_tprocs_new(struct ev_loop *l, const struct cfg *c,
 	}
 	for (k = 0; k < w->n; k++)
 		w->p[k].d = &c->track_procs[k];
-	for (k = 0; k < c->n_vrrps; k++)
-		mark_used(w, c->vrrps[k].track_procs,
-			  c->vrrps[k].n_track_procs);
-	for (k = 0; k < c->n_sync_groups; k++)
-		mark_used(w, c->sync_groups[k].track_procs,
-			  c->sync_groups[k].n_track_procs);
+	for (k = 0; k < cfg_n_trackers(c); k++)
+		mark_used(w, cfg_trackers_at(c, k));
 	for (k = 0; k < w->n; k++)
 		any = any || w->p[k].used;
 	if (!any)

@@ -201,16 +201,16 @@ static void test_dr_pair_vrrp(void **state)
 	assert_addr(&v->evips[0].addr, "2001:db8::10");
 	assert_int_equal(v->evips[0].prefix, 64);
 	assert_true(v->evips[0].nodad);
-	assert_int_equal(v->n_track_ifs, 2);
-	assert_string_equal(v->track_ifs[0].ifname, "eth1");
-	assert_true(v->track_ifs[0].weighted);
-	assert_int_equal(v->track_ifs[0].weight, -10);
-	assert_false(v->track_ifs[1].weighted);
-	assert_int_equal(v->n_track_scripts, 1);
-	assert_int_equal(v->track_scripts[0].script, 0);
-	assert_true(v->track_scripts[0].weight_set);
-	assert_int_equal(v->track_scripts[0].weight, -30);
-	assert_true(v->track_scripts[0].reverse);
+	assert_int_equal(v->trk.n_ifs, 2);
+	assert_string_equal(v->trk.ifs[0].ifname, "eth1");
+	assert_true(v->trk.ifs[0].weighted);
+	assert_int_equal(v->trk.ifs[0].weight, -10);
+	assert_false(v->trk.ifs[1].weighted);
+	assert_int_equal(v->trk.n_scripts, 1);
+	assert_int_equal(v->trk.scripts[0].script, 0);
+	assert_true(v->trk.scripts[0].weight_set);
+	assert_int_equal(v->trk.scripts[0].weight, -30);
+	assert_true(v->trk.scripts[0].reverse);
 	assert_string_equal(v->notify.cmd, "/usr/local/bin/notify-all");
 	assert_string_equal(v->notify.user, "nobody");
 	assert_null(v->notify_master.cmd);
@@ -353,8 +353,8 @@ static void test_includes_and_definitions(void **state)
 	assert_non_null(strstr(c->scripts[0].loc.file, "inc.d/10-first.conf"));
 	assert_int_equal(c->scripts[0].loc.line, 1);
 	assert_string_equal(c->scripts[1].script.cmd, "/bin/second --quick");
-	assert_int_equal(v->track_scripts[0].script, 0);
-	assert_int_equal(v->track_scripts[1].script, 1);
+	assert_int_equal(v->trk.scripts[0].script, 0);
+	assert_int_equal(v->trk.scripts[1].script, 1);
 	assert_int_equal(c->n_files, 4);
 	assert_true(has_msg(&d, CFG_WARN,
 			    "include 'nomatch.d/*.conf' matches no file"));
@@ -611,16 +611,16 @@ static void test_track_file(void **state)
 
 	assert_true(v->promote_secondaries);
 	assert_true(v->unicast_fault_no_peer);
-	assert_int_equal(v->n_track_files, 2);
-	assert_int_equal(v->track_files[0].file, 0);
-	assert_false(v->track_files[0].weight_set);
-	assert_int_equal(v->track_files[1].file, 1);
-	assert_true(v->track_files[1].weight_set);
-	assert_int_equal(v->track_files[1].weight, 0);
-	assert_true(v->track_files[1].reverse);
-	assert_int_equal(g->n_track_files, 1);
-	assert_int_equal(g->track_files[0].file, 1);
-	assert_int_equal(g->track_files[0].weight, -254);
+	assert_int_equal(v->trk.n_files, 2);
+	assert_int_equal(v->trk.files[0].file, 0);
+	assert_false(v->trk.files[0].weight_set);
+	assert_int_equal(v->trk.files[1].file, 1);
+	assert_true(v->trk.files[1].weight_set);
+	assert_int_equal(v->trk.files[1].weight, 0);
+	assert_true(v->trk.files[1].reverse);
+	assert_int_equal(g->trk.n_files, 1);
+	assert_int_equal(g->trk.files[0].file, 1);
+	assert_int_equal(g->trk.files[0].weight, -254);
 	cfg_free(c);
 	cfg_diag_free(&d);
 }
@@ -652,12 +652,12 @@ static void test_track_process(void **state)
 	assert_int_equal(p->quorum, 0);
 	assert_int_equal(p->quorum_max, 0);
 	assert_false(p->param_match_set);
-	assert_int_equal(v->n_track_procs, 2);
-	assert_int_equal(v->track_procs[1].proc, 1);
-	assert_true(v->track_procs[1].weight_set);
-	assert_int_equal(v->track_procs[1].weight, 10);
-	assert_int_equal(c->sync_groups[0].n_track_procs, 1);
-	assert_int_equal(c->sync_groups[0].track_procs[0].weight, 0);
+	assert_int_equal(v->trk.n_procs, 2);
+	assert_int_equal(v->trk.procs[1].proc, 1);
+	assert_true(v->trk.procs[1].weight_set);
+	assert_int_equal(v->trk.procs[1].weight, 10);
+	assert_int_equal(c->sync_groups[0].trk.n_procs, 1);
+	assert_int_equal(c->sync_groups[0].trk.procs[0].weight, 0);
 	cfg_free(c);
 	cfg_diag_free(&d);
 }
