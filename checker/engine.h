@@ -25,6 +25,10 @@ typedef struct ssl_ctx_st SSL_CTX;
 
 #define CHK_REASON_MAX 128
 
+/* the busy event loop's gathering interval (ev_set_coalesce): a probe's
+ * steps and timeouts may come up to this much later */
+#define CHK_COALESCE_US 1000
+
 /* a loaded configuration, shared by the engine and the probes still using it */
 struct chk_gen {
 	struct cfg *cfg;

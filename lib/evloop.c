@@ -71,6 +71,7 @@ struct ev_loop {
 	bool running;
 	bool dispatching; /* delivering a batch of fetched events */
 	uint64_t now_us;
+	uint64_t coalesce_us; /* ev_set_coalesce, 0 off */
 };
 
 uint64_t ev_now_us(void)
@@ -514,26 +515,55 @@ static void dispatch_fds(struct ev_loop *l, struct epoll_event *evs, int n)
 	l->dispatching = false;
 }
 
+void ev_set_coalesce(struct ev_loop *l, uint64_t us)
+{
+	l->coalesce_us = us;
+}
+
+uint64_t ev_coalesce_sleep_us(uint64_t gap_us, uint64_t coalesce_us)
+{
+	/* twice the interval: a loop that slept and found events at once
+	 * wakes again about one interval later, and is still busy */
+	return coalesce_us && gap_us < 2 * coalesce_us ? coalesce_us : 0;
+}
+
+/* a busy loop's pause before polling (ev_set_coalesce) */
+static void coalesce(struct ev_loop *l, uint64_t gap_us)
+{
+	uint64_t us = ev_coalesce_sleep_us(gap_us, l->coalesce_us);
+	struct timespec ts = { (time_t)(us / 1000000),
+			       (long)(us % 1000000) * 1000 };
+
+	/* EINTR: a signal cut the pause short, which is only earlier */
+	if (us)
+		nanosleep(&ts, NULL);
+}
+
 int ev_run(struct ev_loop *l)
 {
 	struct epoll_event evs[EV_BATCH];
-	int errors = 0;
+	uint64_t gap_us = UINT64_MAX;
+	int errors = 0, n;
 
 	l->stop = false;
 	tfd_open(l);
 	l->now_us = ev_now_us();
 	l->running = true;
 	while (!l->stop) {
+		uint64_t prev_us;
+
+		coalesce(l, gap_us);
+		prev_us = l->now_us;
 		/* with the timerfd armed at the exact deadline, the time of
 		 * the last wake-up serves for epoll's (backup) timeout: one
 		 * clock read per wake-up, which counts where the clock is
 		 * slow to read (an emulated HPET in a VM) */
-		int n = epoll_wait(l->epfd, evs, EV_BATCH,
-				   wait_timeout_ms(l, l->tfd >= 0 ?
-							      l->now_us :
-							      ev_now_us()));
+		n = epoll_wait(l->epfd, evs, EV_BATCH,
+			       wait_timeout_ms(l, l->tfd >= 0 ? l->now_us :
+								ev_now_us()));
 
 		l->now_us = ev_now_us();
+		gap_us = l->now_us - prev_us;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -111,6 +111,25 @@ void ev_timer_cancel(struct ev_loop *l, struct ev_timer *t);
 int ev_signal_add(struct ev_loop *l, int signo, ev_signal_cb cb, void *arg);
 
 /**
+ * ev_set_coalesce - let a busy loop gather events instead of waking for each.
+ * While the loop wakes again less than 2 * @us after its previous wake-up,
+ * it sleeps @us before it polls: one wake-up (a context switch and a clock
+ * read) then serves every event of that interval, at the price of up to
+ * @us of delay for descriptors and timers. A quiet loop never sleeps.
+ * @l: the loop
+ * @us: the interval; 0 (the default) wakes for every event
+ */
+void ev_set_coalesce(struct ev_loop *l, uint64_t us);
+
+/**
+ * ev_coalesce_sleep_us - the sleep ev_run takes before polling (pure).
+ * @gap_us: time between the last two wake-ups
+ * @coalesce_us: the interval of ev_set_coalesce
+ * Returns @coalesce_us while the loop is busy, else 0.
+ */
+uint64_t ev_coalesce_sleep_us(uint64_t gap_us, uint64_t coalesce_us);
+
+/**
  * ev_run - dispatch until ev_stop() is called.
  * Returns 0, or -1 after repeated epoll failures.
  */

@@ -345,6 +345,80 @@ static void test_signals(void **state)
 	ev_loop_free(l);
 }
 
+/* ev_set_coalesce: a busy loop (woke again within twice the interval)
+ * sleeps one interval before polling; a quiet one never sleeps */
+static void test_coalesce_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(ev_coalesce_sleep_us(0, 0), 0);
+	assert_int_equal(ev_coalesce_sleep_us(UINT64_MAX, 0), 0);
+	assert_int_equal(ev_coalesce_sleep_us(10, 1000), 1000);
+	/* slept 1 ms and found events at once: still busy */
+	assert_int_equal(ev_coalesce_sleep_us(1100, 1000), 1000);
+	assert_int_equal(ev_coalesce_sleep_us(1999, 1000), 1000);
+	assert_int_equal(ev_coalesce_sleep_us(2000, 1000), 0);
+	assert_int_equal(ev_coalesce_sleep_us(UINT64_MAX, 1000), 0);
+}
+
+struct chain {
+	int left;
+	uint64_t due_us;
+	bool early;
+};
+
+static void chain_step(struct ev_loop *l, void *arg)
+{
+	struct chain *c = arg;
+
+	if (ev_now_us() < c->due_us)
+		c->early = true;
+	if (--c->left == 0) {
+		ev_stop(l);
+		return;
+	}
+	c->due_us = ev_loop_now(l) + 100;
+	assert_non_null(ev_timer_add(l, c->due_us, chain_step, c));
+}
+
+static void fd_ready_stop(struct ev_loop *l, int fd, uint32_t events, void *arg)
+{
+	char b;
+
+	(void)events;
+	(void)arg;
+	assert_int_equal(read(fd, &b, 1), 1);
+	n_order++;
+	ev_stop(l);
+}
+
+/* a gathering loop still runs every timer of a fast chain, none early, and
+ * delivers descriptor events */
+static void test_coalesce_loop(void **state)
+{
+	struct ev_loop *l = ev_loop_new();
+	struct chain c = { 200, 0, false };
+	int p[2];
+
+	(void)state;
+	assert_non_null(l);
+	ev_set_coalesce(l, 1000);
+	c.due_us = ev_now_us() + 100;
+	assert_non_null(ev_timer_add(l, c.due_us, chain_step, &c));
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(c.left, 0);
+	assert_false(c.early);
+	/* a descriptor made ready while the loop is busy */
+	assert_int_equal(pipe(p), 0);
+	n_order = 0;
+	assert_int_equal(write(p[1], "x", 1), 1);
+	assert_int_equal(ev_fd_add(l, p[0], EPOLLIN, fd_ready_stop, NULL), 0);
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(n_order, 1);
+	ev_fd_close(l, p[0]);
+	close(p[1]);
+	ev_loop_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_fd_rebind_between_batches),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_signals),
+		cmocka_unit_test(test_coalesce_rule),
+		cmocka_unit_test(test_coalesce_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
