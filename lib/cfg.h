@@ -142,12 +142,18 @@ struct cfg_track_if {
 	bool reverse;
 };
 
-struct cfg_track_script {
+/*
+ * A named tracker line of an instance or sync group: one line of its
+ * track_script, track_file or track_process { } block. @def is the index,
+ * resolved by the loader, into cfg->scripts, cfg->track_files or
+ * cfg->track_procs (by the struct cfg_trackers array holding the line).
+ */
+struct cfg_track_ref {
 	struct cfg_loc loc;
 	char name[CFG_NAME_MAX];
-	size_t script; /* index into cfg->scripts, resolved by the loader */
+	size_t def;
 	bool weight_set;
-	int weight; /* overrides the script's weight when set */
+	int weight; /* overrides the definition's weight when set */
 	bool reverse;
 };
 
@@ -161,16 +167,6 @@ struct cfg_file_def {
 	bool init;	     /* init_file: create the file if it is missing */
 	int init_value;	     /* 0 */
 	bool init_overwrite; /* write it at start even if the file exists */
-};
-
-/* a track_file { } line of an instance or sync group */
-struct cfg_track_file {
-	struct cfg_loc loc;
-	char name[CFG_NAME_MAX];
-	size_t file; /* index into cfg->track_files, resolved by the loader */
-	bool weight_set;
-	int weight; /* overrides the file's weight when set */
-	bool reverse;
 };
 
 /* vrrp_track_process NAME { process ...; param_match; weight; quorum; ... } */
@@ -195,16 +191,6 @@ struct cfg_proc_def {
 	bool full_command; /* match the command line, not the name */
 };
 
-/* a track_process { } line of an instance or sync group */
-struct cfg_track_proc {
-	struct cfg_loc loc;
-	char name[CFG_NAME_MAX];
-	size_t proc; /* index into cfg->track_procs, resolved by the loader */
-	bool weight_set;
-	int weight;
-	bool reverse;
-};
-
 /*
  * The tracker lines of one vrrp_instance or vrrp_sync_group: the
  * track_interface, track_script, track_file and track_process blocks.
@@ -213,11 +199,11 @@ struct cfg_track_proc {
 struct cfg_trackers {
 	struct cfg_track_if *ifs;
 	size_t n_ifs;
-	struct cfg_track_script *scripts;
+	struct cfg_track_ref *scripts; /* def: into cfg->scripts */
 	size_t n_scripts;
-	struct cfg_track_file *files;
+	struct cfg_track_ref *files; /* def: into cfg->track_files */
 	size_t n_files;
-	struct cfg_track_proc *procs;
+	struct cfg_track_ref *procs; /* def: into cfg->track_procs */
 	size_t n_procs;
 };
 

@@ -9,7 +9,7 @@
 #include "cfg_int.h"
 
 /* "NAME [weight N [reverse|noreverse]]"; weights as keepalived: +-@max
- * (253, or 254 for a track file) */
+ * (253, or 254 for a track file or process) */
 static int track_weight(struct cfg_ctx *x, int argc, char **argv, int max,
 			bool *weighted, int *weight, bool *reverse)
 {
@@ -50,43 +50,42 @@ static void trk_if_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 						 sizeof(t)) = t;
 }
 
+/* a track_script / track_file / track_process line, appended to @arr:
+ * the name (@what in messages) of a definition, and a weight up to +-@max */
+static void trk_ref_item(struct cfg_ctx *x, struct cfg_track_ref **arr,
+			 size_t *n, const char *what, int max, int argc,
+			 char **argv)
+{
+	struct cfg_track_ref t = { .loc = x->loc };
+
+	if (cfg_arg_name(x, what, argv[0], t.name, sizeof(t.name)) == 0 &&
+	    track_weight(x, argc, argv, max, &t.weight_set, &t.weight,
+			 &t.reverse) == 0)
+		*(struct cfg_track_ref *)cfg_push(arr, n, sizeof(t)) = t;
+}
+
 static void trk_script_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
 	struct cfg_trackers *trk = obj;
-	struct cfg_track_script t = { .loc = x->loc };
 
-	if (cfg_arg_name(x, "vrrp_script name", argv[0], t.name,
-			 sizeof(t.name)) == 0 &&
-	    track_weight(x, argc, argv, 253, &t.weight_set, &t.weight,
-			 &t.reverse) == 0)
-		*(struct cfg_track_script *)cfg_push(
-			&trk->scripts, &trk->n_scripts, sizeof(t)) = t;
+	trk_ref_item(x, &trk->scripts, &trk->n_scripts, "vrrp_script name", 253,
+		     argc, argv);
 }
 
 static void trk_file_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
 	struct cfg_trackers *trk = obj;
-	struct cfg_track_file t = { .loc = x->loc };
 
-	if (cfg_arg_name(x, "track_file name", argv[0], t.name,
-			 sizeof(t.name)) == 0 &&
-	    track_weight(x, argc, argv, 254, &t.weight_set, &t.weight,
-			 &t.reverse) == 0)
-		*(struct cfg_track_file *)cfg_push(&trk->files, &trk->n_files,
-						   sizeof(t)) = t;
+	trk_ref_item(x, &trk->files, &trk->n_files, "track_file name", 254,
+		     argc, argv);
 }
 
 static void trk_proc_item(struct cfg_ctx *x, void *obj, int argc, char **argv)
 {
 	struct cfg_trackers *trk = obj;
-	struct cfg_track_proc t = { .loc = x->loc };
 
-	if (cfg_arg_name(x, "vrrp_track_process name", argv[0], t.name,
-			 sizeof(t.name)) == 0 &&
-	    track_weight(x, argc, argv, 254, &t.weight_set, &t.weight,
-			 &t.reverse) == 0)
-		*(struct cfg_track_proc *)cfg_push(&trk->procs, &trk->n_procs,
-						   sizeof(t)) = t;
+	trk_ref_item(x, &trk->procs, &trk->n_procs, "vrrp_track_process name",
+		     254, argc, argv);
 }
 
 const struct cfg_block cfg_blk_trk_if = {

@@ -74,45 +74,22 @@ static long lookup(const struct name_idx *v, size_t n, const char *name)
 #define INDEX(x, what, arr, n, T) \
 	index_names(x, what, arr, n, sizeof(T), offsetof(T, loc))
 
-/* a kind of tracker line that names a top-level block */
-struct ref_kind {
-	const char *line, *block; /* "track_script", "vrrp_script" */
-	size_t stride, name_off, loc_off, idx_off;
-};
-
-#define REF_KIND(line, block, T, idx)                                        \
-	{                                                                    \
-		line, block, sizeof(T), offsetof(T, name), offsetof(T, loc), \
-			offsetof(T, idx)                                     \
-	}
-
-static const struct ref_kind ref_script = REF_KIND(
-	"track_script", "vrrp_script", struct cfg_track_script, script);
-static const struct ref_kind ref_file =
-	REF_KIND("track_file", "track_file block", struct cfg_track_file, file);
-static const struct ref_kind ref_proc = REF_KIND(
-	"track_process", "vrrp_track_process", struct cfg_track_proc, proc);
-
-/* set the index of each of the @n lines at @base to the block its name
+/* point each of the @n lines @r of a @line block at the @block its name
  * names in @idx (@n_idx names), or report it */
-static void resolve_refs(struct cfg_ctx *x, const struct ref_kind *k,
-			 const struct name_idx *idx, size_t n_idx, void *base,
-			 size_t n)
+static void resolve_refs(struct cfg_ctx *x, const char *line, const char *block,
+			 const struct name_idx *idx, size_t n_idx,
+			 struct cfg_track_ref *r, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		char *t = (char *)base + i * k->stride;
-		const char *name = t + k->name_off;
-		long b = lookup(idx, n_idx, name);
+		long b = lookup(idx, n_idx, r[i].name);
 
 		if (b < 0)
-			cfg_msg_at(x, CFG_ERR,
-				   (const struct cfg_loc *)(t + k->loc_off),
-				   "%s '%s' names no %s", k->line, name,
-				   k->block);
+			cfg_msg_at(x, CFG_ERR, &r[i].loc, "%s '%s' names no %s",
+				   line, r[i].name, block);
 		else
-			*(size_t *)(t + k->idx_off) = (size_t)b;
+			r[i].def = (size_t)b;
 	}
 }
 
@@ -337,12 +314,12 @@ void cfg_validate(struct cfg_ctx *x)
 	for (i = 0; i < cfg_n_trackers(c); i++) {
 		struct cfg_trackers *t = cfg_trackers_at(c, i);
 
-		resolve_refs(x, &ref_script, scripts, c->n_scripts, t->scripts,
-			     t->n_scripts);
-		resolve_refs(x, &ref_file, files, c->n_track_files, t->files,
-			     t->n_files);
-		resolve_refs(x, &ref_proc, procs, c->n_track_procs, t->procs,
-			     t->n_procs);
+		resolve_refs(x, "track_script", "vrrp_script", scripts,
+			     c->n_scripts, t->scripts, t->n_scripts);
+		resolve_refs(x, "track_file", "track_file block", files,
+			     c->n_track_files, t->files, t->n_files);
+		resolve_refs(x, "track_process", "vrrp_track_process", procs,
+			     c->n_track_procs, t->procs, t->n_procs);
 	}
 	resolve_members(x, vrrps);
 	if (c->global.lvs_sync_daemon.set &&

@@ -50,21 +50,21 @@ static json_object *files_json(const struct vrrp_inst *i)
 	size_t k;
 
 	for (k = 0; k < i->c->trk.n_files; k++) {
-		const struct cfg_track_file *t = &i->c->trk.files[k];
+		const struct cfg_track_ref *t = &i->c->trk.files[k];
 		json_object *o;
 
-		if (t->file >= cfg->n_track_files)
+		if (t->def >= cfg->n_track_files)
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "name",
 				       json_object_new_string(t->name));
 		json_object_object_add(
 			o, "file",
-			json_object_new_string(cfg->track_files[t->file].path));
+			json_object_new_string(cfg->track_files[t->def].path));
 		json_object_object_add(
 			o, "value",
 			json_object_new_int(
-				vrrp_track_file_value(i->p->track, t->file)));
+				vrrp_track_file_value(i->p->track, t->def)));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -78,14 +78,14 @@ static json_object *procs_json(const struct vrrp_inst *i)
 	size_t k;
 
 	for (k = 0; k < i->c->trk.n_procs; k++) {
-		const struct cfg_track_proc *t = &i->c->trk.procs[k];
+		const struct cfg_track_ref *t = &i->c->trk.procs[k];
 		json_object *o;
 		unsigned n;
 		bool up;
 
-		if (t->proc >= cfg->n_track_procs)
+		if (t->def >= cfg->n_track_procs)
 			continue;
-		n = vrrp_track_proc_count(i->p->track, t->proc, &up);
+		n = vrrp_track_proc_count(i->p->track, t->def, &up);
 		o = json_object_new_object();
 		json_object_object_add(o, "name",
 				       json_object_new_string(t->name));

@@ -216,12 +216,12 @@ static void script_stop(struct script_rt *r)
 /* the scripts @trk tracks are run */
 static void mark_used(struct vrrp_track *t, const struct cfg_trackers *trk)
 {
-	const struct cfg_track_script *ts = trk->scripts;
+	const struct cfg_track_ref *ts = trk->scripts;
 	size_t k;
 
 	for (k = 0; k < trk->n_scripts; k++)
-		if (ts[k].script < t->n_scripts)
-			t->scripts[ts[k].script].used = true;
+		if (ts[k].def < t->n_scripts)
+			t->scripts[ts[k].def].used = true;
 }
 
 /* (re)build the runners for t->p->cfg; @old_rt/@n_old are the previous
@@ -336,23 +336,32 @@ unsigned vrrp_track_proc_count(const struct vrrp_track *t, size_t idx, bool *up)
 
 /* ---- evaluation ------------------------------------------------------- */
 
+/* the weight of line @r and, in @reverse, its direction: the line's own
+ * when it sets a weight, else its definition's @def_weight/@def_reverse */
+static int ref_weight(const struct cfg_track_ref *r, int def_weight,
+		      bool def_reverse, bool *reverse)
+{
+	*reverse = r->weight_set ? r->reverse : def_reverse;
+	return r->weight_set ? r->weight : def_weight;
+}
+
 static void eval_files(struct vrrp_track *t, const struct cfg_trackers *trk,
 		       bool *fault, int *delta)
 {
 	const struct cfg *c = t->p->cfg;
-	const struct cfg_track_file *tf = trk->files;
+	const struct cfg_track_ref *tf = trk->files;
 	size_t k;
 
 	for (k = 0; k < trk->n_files; k++) {
 		const struct cfg_file_def *d;
+		bool rev;
+		int w;
 
-		if (tf[k].file >= c->n_track_files)
+		if (tf[k].def >= c->n_track_files)
 			continue;
-		d = &c->track_files[tf[k].file];
-		vrrp_tfile_fold(vrrp_tfiles_value(t->files, tf[k].file),
-				tf[k].weight_set ? tf[k].weight : d->weight,
-				tf[k].weight_set ? tf[k].reverse :
-						   d->weight_reverse,
+		d = &c->track_files[tf[k].def];
+		w = ref_weight(&tf[k], d->weight, d->weight_reverse, &rev);
+		vrrp_tfile_fold(vrrp_tfiles_value(t->files, tf[k].def), w, rev,
 				fault, delta);
 	}
 }
@@ -361,21 +370,20 @@ static void eval_procs(struct vrrp_track *t, const struct cfg_trackers *trk,
 		       bool *fault, int *delta)
 {
 	const struct cfg *c = t->p->cfg;
-	const struct cfg_track_proc *tp = trk->procs;
+	const struct cfg_track_ref *tp = trk->procs;
 	size_t k;
 
 	for (k = 0; k < trk->n_procs; k++) {
 		const struct cfg_proc_def *d;
+		bool rev;
 		int w;
 
-		if (tp[k].proc >= c->n_track_procs)
+		if (tp[k].def >= c->n_track_procs)
 			continue;
-		d = &c->track_procs[tp[k].proc];
-		w = tp[k].weight_set ? tp[k].weight : d->weight;
-		vrrp_track_fold(vrrp_tprocs_up(t->procs, tp[k].proc), w != 0, w,
-				tp[k].weight_set ? tp[k].reverse :
-						   d->weight_reverse,
-				fault, delta);
+		d = &c->track_procs[tp[k].def];
+		w = ref_weight(&tp[k], d->weight, d->weight_reverse, &rev);
+		vrrp_track_fold(vrrp_tprocs_up(t->procs, tp[k].def), w != 0, w,
+				rev, fault, delta);
 	}
 }
 
@@ -383,7 +391,7 @@ static void eval_list(struct vrrp_track *t, const struct cfg_trackers *trk,
 		      bool *fault, int *delta)
 {
 	const struct cfg_track_if *ti = trk->ifs;
-	const struct cfg_track_script *ts = trk->scripts;
+	const struct cfg_track_ref *ts = trk->scripts;
 	size_t k;
 
 	for (k = 0; k < trk->n_ifs; k++)
@@ -391,16 +399,15 @@ static void eval_list(struct vrrp_track *t, const struct cfg_trackers *trk,
 				ti[k].weight, ti[k].reverse, fault, delta);
 	for (k = 0; k < trk->n_scripts; k++) {
 		const struct script_rt *r;
+		bool rev;
 		int w;
 
-		if (ts[k].script >= t->n_scripts)
+		if (ts[k].def >= t->n_scripts)
 			continue;
-		r = &t->scripts[ts[k].script];
-		w = ts[k].weight_set ? ts[k].weight : r->s->weight;
-		vrrp_track_fold(r->up, w != 0, w,
-				ts[k].weight_set ? ts[k].reverse :
-						   r->s->weight_reverse,
-				fault, delta);
+		r = &t->scripts[ts[k].def];
+		w = ref_weight(&ts[k], r->s->weight, r->s->weight_reverse,
+			       &rev);
+		vrrp_track_fold(r->up, w != 0, w, rev, fault, delta);
 	}
 }
 

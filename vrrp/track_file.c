@@ -240,12 +240,12 @@ static void tfiles_readable(struct ev_loop *l, int fd, uint32_t events,
 /* the files @trk tracks are watched */
 static void mark_used(struct vrrp_tfiles *w, const struct cfg_trackers *trk)
 {
-	const struct cfg_track_file *t = trk->files;
+	const struct cfg_track_ref *t = trk->files;
 	size_t k;
 
 	for (k = 0; k < trk->n_files; k++)
-		if (t[k].file < w->n)
-			w->f[t[k].file].used = true;
+		if (t[k].def < w->n)
+			w->f[t[k].def].used = true;
 }
 
 struct vrrp_tfiles *vrrp_tfiles_new(struct ev_loop *l, const struct cfg *c,

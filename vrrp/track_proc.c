@@ -222,12 +222,12 @@ static void tick(struct ev_loop *l, void *arg)
 /* the processes @trk tracks are counted */
 static void mark_used(struct vrrp_tprocs *w, const struct cfg_trackers *trk)
 {
-	const struct cfg_track_proc *t = trk->procs;
+	const struct cfg_track_ref *t = trk->procs;
 	size_t k;
 
 	for (k = 0; k < trk->n_procs; k++)
-		if (t[k].proc < w->n)
-			w->p[t[k].proc].used = true;
+		if (t[k].def < w->n)
+			w->p[t[k].def].used = true;
 }
 
 struct vrrp_tprocs *vrrp_tprocs_new(struct ev_loop *l, const struct cfg *c,

@@ -207,7 +207,7 @@ static void test_dr_pair_vrrp(void **state)
 	assert_int_equal(v->trk.ifs[0].weight, -10);
 	assert_false(v->trk.ifs[1].weighted);
 	assert_int_equal(v->trk.n_scripts, 1);
-	assert_int_equal(v->trk.scripts[0].script, 0);
+	assert_int_equal(v->trk.scripts[0].def, 0);
 	assert_true(v->trk.scripts[0].weight_set);
 	assert_int_equal(v->trk.scripts[0].weight, -30);
 	assert_true(v->trk.scripts[0].reverse);
@@ -353,8 +353,8 @@ static void test_includes_and_definitions(void **state)
 	assert_non_null(strstr(c->scripts[0].loc.file, "inc.d/10-first.conf"));
 	assert_int_equal(c->scripts[0].loc.line, 1);
 	assert_string_equal(c->scripts[1].script.cmd, "/bin/second --quick");
-	assert_int_equal(v->trk.scripts[0].script, 0);
-	assert_int_equal(v->trk.scripts[1].script, 1);
+	assert_int_equal(v->trk.scripts[0].def, 0);
+	assert_int_equal(v->trk.scripts[1].def, 1);
 	assert_int_equal(c->n_files, 4);
 	assert_true(has_msg(&d, CFG_WARN,
 			    "include 'nomatch.d/*.conf' matches no file"));
@@ -612,14 +612,14 @@ static void test_track_file(void **state)
 	assert_true(v->promote_secondaries);
 	assert_true(v->unicast_fault_no_peer);
 	assert_int_equal(v->trk.n_files, 2);
-	assert_int_equal(v->trk.files[0].file, 0);
+	assert_int_equal(v->trk.files[0].def, 0);
 	assert_false(v->trk.files[0].weight_set);
-	assert_int_equal(v->trk.files[1].file, 1);
+	assert_int_equal(v->trk.files[1].def, 1);
 	assert_true(v->trk.files[1].weight_set);
 	assert_int_equal(v->trk.files[1].weight, 0);
 	assert_true(v->trk.files[1].reverse);
 	assert_int_equal(g->trk.n_files, 1);
-	assert_int_equal(g->trk.files[0].file, 1);
+	assert_int_equal(g->trk.files[0].def, 1);
 	assert_int_equal(g->trk.files[0].weight, -254);
 	cfg_free(c);
 	cfg_diag_free(&d);
@@ -653,7 +653,7 @@ static void test_track_process(void **state)
 	assert_int_equal(p->quorum_max, 0);
 	assert_false(p->param_match_set);
 	assert_int_equal(v->trk.n_procs, 2);
-	assert_int_equal(v->trk.procs[1].proc, 1);
+	assert_int_equal(v->trk.procs[1].def, 1);
 	assert_true(v->trk.procs[1].weight_set);
 	assert_int_equal(v->trk.procs[1].weight, 10);
 	assert_int_equal(c->sync_groups[0].trk.n_procs, 1);
