@@ -63,8 +63,9 @@ static const char *op_object(const struct fwd_op *op, char *buf, size_t len)
 	return buf;
 }
 
-int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
-		  struct lvs_ops *c)
+/* lvs_apply_ops; @each: name every successful operation (debug) */
+static int apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
+		     bool each, struct lvs_ops *c)
 {
 	char obj[192];
 	int *res;
@@ -102,7 +103,7 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 		}
 		/* a bulk load is summed up by the caller: naming each of
 		 * thousands of objects would cost more than applying them */
-		if (n > LVS_LOG_EACH_MAX)
+		if (!each)
 			continue;
 		op_object(&ops[i], obj, sizeof(obj));
 		if (ops[i].kind >= FWD_DEST_NEW &&
@@ -117,6 +118,31 @@ int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
 	lvs_diff_count(ops, n, res, &l->total);
 	free(res);
 	return rc;
+}
+
+int lvs_apply_ops(struct lvs *l, const struct fwd_op *ops, size_t n,
+		  struct lvs_ops *c)
+{
+	return apply_ops(l, ops, n, n <= LVS_LOG_EACH_MAX, c);
+}
+
+/* a reconcile's operations, applied as the diff hands them over */
+struct stream {
+	struct lvs *l;
+	struct lvs_ops c;
+	size_t n;
+	int rc;
+};
+
+static void apply_piece(void *arg, const struct fwd_op *ops, size_t n,
+			bool last)
+{
+	struct stream *s = arg;
+
+	/* the whole list in one piece: small enough to name each */
+	if (apply_ops(s->l, ops, n, !s->n && last, &s->c) < 0)
+		s->rc = -1;
+	s->n += n;
 }
 
 /* build l->owned for l->cfg if it is still pending */
@@ -136,13 +162,12 @@ static int owned_ensure(struct lvs *l)
 /* dump, diff against configuration + health, apply */
 static int reconcile(struct lvs *l, bool own_all)
 {
-	struct fwd_table kern, want;
+	struct fwd_table kern, want = { 0 };
 	struct lvs_diff_in in;
-	struct lvs_ops c = { 0 };
-	struct fwd_op *ops = NULL;
-	uint64_t t0 = ev_now_us(), t_dump, t_diff;
-	size_t n = 0;
-	int rc, err;
+	struct stream st = { .l = l };
+	struct fwd_op *buf;
+	uint64_t t0 = ev_now_us(), t_dump, t_model;
+	int err;
 
 	err = l->be->dump(l->h, &kern, false);
 	t_dump = ev_now_us();
@@ -153,40 +178,41 @@ static int reconcile(struct lvs *l, bool own_all)
 	}
 	/* ownership only decides about entries already in the kernel */
 	if ((kern.n && owned_ensure(l) < 0) ||
-	    lvs_model_build(l->cfg, l->st, false, &want) < 0) {
+	    lvs_model_build(l->cfg, l->st, false, &want) < 0 ||
+	    !(buf = malloc(LVS_LOG_EACH_MAX * sizeof(*buf)))) {
 		fwd_table_free(&kern);
+		fwd_table_free(&want);
 		log_err("IPVS: out of memory building the table");
+		l->last = (struct lvs_ops){ .errors = 1 };
 		return -1;
 	}
+	t_model = ev_now_us();
 	in = (struct lvs_diff_in){ .kernel = &kern,
 				   .want = &want,
 				   .owned = { &l->owned, &l->prev_owned },
 				   .own_all = own_all,
 				   .defer_sched = !l->no_sched_none };
-	rc = lvs_diff(&in, &ops, &n);
-	t_diff = ev_now_us();
-	if (rc == 0)
-		rc = lvs_apply_ops(l, ops, n, &c);
-	else
-		c.errors++;
-	l->last = c;
+	/* applied in pieces as the diff goes: a full load of thousands of
+	 * destinations never lists them all at once */
+	lvs_diff_stream(&in, buf, LVS_LOG_EACH_MAX, apply_piece, &st);
+	l->last = st.c;
 	/* the phases, to see where a slow reconcile spends its time */
-	log_msg(n ? LOG_INFO : LOG_DEBUG,
+	log_msg(st.n ? LOG_INFO : LOG_DEBUG,
 		"IPVS reconcile: services +%u ~%u -%u, destinations +%u ~%u "
-		"-%u, %u failed, in %llu ms (dump %llu, model and diff %llu, "
+		"-%u, %u failed, in %llu ms (dump %llu, model %llu, diff and "
 		"apply %llu)",
-		c.svc_new, c.svc_set, c.svc_del, c.dest_new, c.dest_set,
-		c.dest_del, c.errors,
+		st.c.svc_new, st.c.svc_set, st.c.svc_del, st.c.dest_new,
+		st.c.dest_set, st.c.dest_del, st.c.errors,
 		(unsigned long long)(ev_now_us() - t0) / 1000,
 		(unsigned long long)(t_dump - t0) / 1000,
-		(unsigned long long)(t_diff - t_dump) / 1000,
-		(unsigned long long)(ev_now_us() - t_diff) / 1000);
-	free(ops);
+		(unsigned long long)(t_model - t_dump) / 1000,
+		(unsigned long long)(ev_now_us() - t_model) / 1000);
+	free(buf);
 	fwd_table_free(&kern);
 	fwd_table_free(&want);
-	if (rc == 0)
+	if (st.rc == 0)
 		fwd_table_free(&l->prev_owned);
-	return rc;
+	return st.rc;
 }
 
 static int apply_timeouts(struct lvs *l)

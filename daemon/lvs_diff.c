@@ -46,6 +46,9 @@ struct oplist {
 	struct fwd_op *v;
 	size_t n, cap;
 	bool failed;
+	/* streaming: a full list is handed over and emptied */
+	lvs_diff_emit_fn emit;
+	void *arg;
 };
 
 static void push(struct oplist *l, enum fwd_op_kind k, const struct fwd_svc *s,
@@ -55,6 +58,10 @@ static void push(struct oplist *l, enum fwd_op_kind k, const struct fwd_svc *s,
 
 	if (l->failed)
 		return;
+	if (l->n == l->cap && l->emit) {
+		l->emit(l->arg, l->v, l->n, false);
+		l->n = 0;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
 		struct fwd_op *v = realloc(l->v, cap * sizeof(*v));
@@ -155,6 +162,38 @@ static size_t ops_bound(const struct lvs_diff_in *in)
 	return n;
 }
 
+static void diff_all(const struct lvs_diff_in *in, struct oplist *l)
+{
+	for (size_t i = 0; i < in->want->n; i++) {
+		const struct fwd_entry *w = &in->want->entries[i];
+		const struct fwd_entry *k = fwd_table_find(in->kernel, &w->svc);
+
+		if (!k) {
+			new_service(in, l, w);
+			continue;
+		}
+		if (!lvs_diff_svc_same(&k->svc, &w->svc))
+			push(l, FWD_SVC_SET, &w->svc, NULL);
+		diff_dests(in, l, k, w);
+	}
+	for (size_t i = 0; i < in->kernel->n; i++) {
+		const struct fwd_svc *s = &in->kernel->entries[i].svc;
+
+		if (!fwd_table_find(in->want, s) && owns_svc(in, s))
+			push(l, FWD_SVC_DEL, s, NULL);
+	}
+}
+
+void lvs_diff_stream(const struct lvs_diff_in *in, struct fwd_op *buf,
+		     size_t cap, lvs_diff_emit_fn emit, void *arg)
+{
+	struct oplist l = { .v = buf, .cap = cap, .emit = emit, .arg = arg };
+
+	diff_all(in, &l);
+	if (l.n)
+		emit(arg, l.v, l.n, true);
+}
+
 int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops)
 {
 	struct oplist l = { 0 };
@@ -162,25 +201,7 @@ int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops)
 	l.cap = ops_bound(in);
 	if (l.cap && !(l.v = malloc(l.cap * sizeof(*l.v))))
 		return -1;
-
-	for (size_t i = 0; i < in->want->n; i++) {
-		const struct fwd_entry *w = &in->want->entries[i];
-		const struct fwd_entry *k = fwd_table_find(in->kernel, &w->svc);
-
-		if (!k) {
-			new_service(in, &l, w);
-			continue;
-		}
-		if (!lvs_diff_svc_same(&k->svc, &w->svc))
-			push(&l, FWD_SVC_SET, &w->svc, NULL);
-		diff_dests(in, &l, k, w);
-	}
-	for (size_t i = 0; i < in->kernel->n; i++) {
-		const struct fwd_svc *s = &in->kernel->entries[i].svc;
-
-		if (!fwd_table_find(in->want, s) && owns_svc(in, s))
-			push(&l, FWD_SVC_DEL, s, NULL);
-	}
+	diff_all(in, &l);
 	if (l.failed) {
 		free(l.v);
 		return -1;

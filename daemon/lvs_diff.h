@@ -47,6 +47,27 @@ struct lvs_diff_in {
 int lvs_diff(const struct lvs_diff_in *in, struct fwd_op **ops, size_t *n_ops);
 
 /**
+ * lvs_diff_emit_fn - receives the operations of lvs_diff_stream in order.
+ * @arg: the caller's argument
+ * @ops: the next @n operations (valid during the call only)
+ * @last: no operation follows
+ */
+typedef void (*lvs_diff_emit_fn)(void *arg, const struct fwd_op *ops, size_t n,
+				 bool last);
+
+/**
+ * lvs_diff_stream - lvs_diff in pieces of at most @cap operations, each
+ * handed to @emit as soon as it is full, so that a table of thousands of
+ * destinations never needs the whole list in memory (nor the pages it
+ * would touch). @emit is not called when there is nothing to do.
+ * @in: the tables
+ * @buf: room for @cap operations (@cap > 0)
+ * @emit: the receiver, called with @arg
+ */
+void lvs_diff_stream(const struct lvs_diff_in *in, struct fwd_op *buf,
+		     size_t cap, lvs_diff_emit_fn emit, void *arg);
+
+/**
  * lvs_diff_sched_per_dest - whether the kernel's scheduler @sched recomputes
  * its state on every destination added, edited or removed.
  */

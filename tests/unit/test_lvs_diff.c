@@ -454,6 +454,90 @@ static void ten_thousand_dests(void **state)
 	fwd_table_free(&want);
 }
 
+/* lvs_diff_stream hands over what lvs_diff lists, in the same order, in
+ * pieces of at most cap, and only the final piece is marked last */
+struct pieces {
+	struct fwd_op *v;
+	size_t n, calls, cap;
+	bool saw_last;
+};
+
+static void take_piece(void *arg, const struct fwd_op *ops, size_t n, bool last)
+{
+	struct pieces *p = arg;
+
+	assert_false(p->saw_last);
+	assert_true(n > 0 && n <= p->cap);
+	/* a piece not marked last is full */
+	if (!last)
+		assert_int_equal(n, p->cap);
+	p->v = realloc(p->v, (p->n + n) * sizeof(*p->v));
+	memcpy(p->v + p->n, ops, n * sizeof(*ops));
+	p->n += n;
+	p->calls++;
+	p->saw_last = last;
+}
+
+static void stream_equals_list(void **state)
+{
+	struct fwd_table kernel = { 0 }, want = { 0 };
+	struct lvs_diff_in in = { &kernel, &want, { NULL, NULL }, true, true };
+	struct fwd_svc s[3];
+	struct fwd_op *ops = NULL;
+	size_t n = 0;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].af = AF_INET;
+		s[i].protocol = IPPROTO_TCP;
+		s[i].addr = A("203.0.113.1");
+		s[i].port = (uint16_t)(80 + i);
+		strcpy(s[i].sched, i ? "wrr" : "rr");
+	}
+	/* a service to change, one to create (deferred scheduler), one to
+	 * delete */
+	big_entry(&kernel, &s[0], 0, 300);
+	big_entry(&want, &s[0], 100, 300);
+	big_entry(&want, &s[1], 0, 50);
+	big_entry(&kernel, &s[2], 0, 20);
+	fwd_table_sort(&kernel);
+	fwd_table_sort(&want);
+	assert_int_equal(lvs_diff(&in, &ops, &n), 0);
+	assert_int_equal(n, 100 + 100 + 1 + 50 + 1 + 1);
+	for (size_t cap = 1; cap <= n + 1; cap += cap < 8 ? 1 : 37) {
+		struct fwd_op *buf = calloc(cap, sizeof(*buf));
+		struct pieces p = { .cap = cap };
+
+		lvs_diff_stream(&in, buf, cap, take_piece, &p);
+		assert_int_equal(p.n, n);
+		assert_true(p.saw_last);
+		assert_int_equal(p.calls, (n + cap - 1) / cap);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(p.v[i].kind, ops[i].kind);
+			assert_int_equal(p.v[i].bind, ops[i].bind);
+			assert_memory_equal(&p.v[i].svc, &ops[i].svc,
+					    sizeof(ops[i].svc));
+			assert_memory_equal(&p.v[i].dest, &ops[i].dest,
+					    sizeof(ops[i].dest));
+		}
+		free(p.v);
+		free(buf);
+	}
+	/* nothing to do: no call */
+	{
+		struct fwd_op buf[4];
+		struct pieces p = { .cap = 4 };
+
+		in.kernel = &want;
+		lvs_diff_stream(&in, buf, 4, take_piece, &p);
+		assert_int_equal(p.calls, 0);
+	}
+	free(ops);
+	fwd_table_free(&kernel);
+	fwd_table_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +552,7 @@ int main(void)
 		cmocka_unit_test(failed_ops_are_counted_as_errors),
 		cmocka_unit_test(ten_thousand_dests),
 		cmocka_unit_test(defer_sched_binds_after_dests),
+		cmocka_unit_test(stream_equals_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
