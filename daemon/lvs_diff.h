@@ -56,10 +56,12 @@ typedef void (*lvs_diff_emit_fn)(void *arg, const struct fwd_op *ops, size_t n,
 				 bool last);
 
 /**
- * lvs_diff_stream - lvs_diff in pieces of at most @cap operations, each
- * handed to @emit as soon as it is full, so that a table of thousands of
- * destinations never needs the whole list in memory (nor the pages it
- * would touch). @emit is not called when there is nothing to do.
+ * lvs_diff_stream - lvs_diff in pieces of at most @cap operations, so that
+ * a table of thousands of destinations never needs the whole list in
+ * memory (nor the pages it would touch). A full piece is handed to @emit
+ * when the next operation needs its room, so every piece but the final one
+ * (marked @last) holds @cap operations; @emit is not called when there is
+ * nothing to do.
  * @in: the tables
  * @buf: room for @cap operations (@cap > 0)
  * @emit: the receiver, called with @arg
