@@ -75,19 +75,47 @@ bool health_vs_same(const struct cfg *a, const struct cfg_vs *va,
 	return false;
 }
 
-static const struct cfg_rs *find_rs(const struct cfg_vs *vs,
-				    const struct cfg_rs *want, size_t *idx)
+static bool rs_same(const struct cfg_rs *a, const struct cfg_rs *b)
+{
+	return a->port == b->port && addr_eq(&a->addr, &b->addr);
+}
+
+/* the real server of @vs that is @want: the one at @hint when it is (a
+ * reload mostly keeps the order, so the search is rarely needed and a
+ * reload of 100 x 100 does not compare 10,000 real servers 50 times
+ * each), else the first one */
+static bool find_rs(const struct cfg_vs *vs, const struct cfg_rs *want,
+		    size_t hint, size_t *idx)
 {
 	size_t j;
 
+	if (hint < vs->n_rss && rs_same(&vs->rss[hint], want)) {
+		*idx = hint;
+		return true;
+	}
 	for (j = 0; j < vs->n_rss; j++) {
-		if (addr_eq(&vs->rss[j].addr, &want->addr) &&
-		    vs->rss[j].port == want->port) {
+		if (rs_same(&vs->rss[j], want)) {
 			*idx = j;
-			return &vs->rss[j];
+			return true;
 		}
 	}
-	return NULL;
+	return false;
+}
+
+/* the virtual server of @old_cfg that is @nv of @new_cfg, looked for at
+ * @hint first (see find_rs); old_cfg->n_vss when there is none */
+static size_t find_vs(const struct cfg *new_cfg, const struct cfg_vs *nv,
+		      const struct cfg *old_cfg, size_t hint)
+{
+	size_t k;
+
+	if (hint < old_cfg->n_vss &&
+	    health_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[hint]))
+		return hint;
+	for (k = 0; k < old_cfg->n_vss; k++)
+		if (health_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[k]))
+			break;
+	return k;
 }
 
 bool health_translate(const struct cfg *from, size_t vs, size_t rs,
@@ -97,15 +125,12 @@ bool health_translate(const struct cfg *from, size_t vs, size_t rs,
 
 	if (vs >= from->n_vss || rs >= from->vss[vs].n_rss)
 		return false;
-	for (i = 0; i < to->n_vss; i++) {
-		if (!health_vs_same(to, &to->vss[i], from, &from->vss[vs]))
-			continue;
-		if (!find_rs(&to->vss[i], &from->vss[vs].rss[rs], to_rs))
-			return false;
-		*to_vs = i;
-		return true;
-	}
-	return false;
+	i = find_vs(from, &from->vss[vs], to, vs);
+	if (i >= to->n_vss ||
+	    !find_rs(&to->vss[i], &from->vss[vs].rss[rs], rs, to_rs))
+		return false;
+	*to_vs = i;
+	return true;
 }
 
 size_t health_carry(struct core_health *to, const struct core_health *from,
@@ -117,21 +142,18 @@ size_t health_carry(struct core_health *to, const struct core_health *from,
 		return 0;
 	for (i = 0; i < new_cfg->n_vss && i < to->n_vss; i++) {
 		const struct cfg_vs *nv = &new_cfg->vss[i];
+		const struct cfg_vs *ov;
 
-		for (k = 0; k < old_cfg->n_vss && k < from->n_vss; k++) {
-			const struct cfg_vs *ov = &old_cfg->vss[k];
-
-			if (!health_vs_same(new_cfg, nv, old_cfg, ov))
+		k = find_vs(new_cfg, nv, old_cfg, i);
+		if (k >= old_cfg->n_vss || k >= from->n_vss)
+			continue;
+		ov = &old_cfg->vss[k];
+		for (j = 0; j < nv->n_rss && j < to->n_rss[i]; j++) {
+			if (!find_rs(ov, &nv->rss[j], j, &oj) ||
+			    oj >= from->n_rss[k] || !from->rs[k][oj].known)
 				continue;
-			for (j = 0; j < nv->n_rss && j < to->n_rss[i]; j++) {
-				if (!find_rs(ov, &nv->rss[j], &oj) ||
-				    oj >= from->n_rss[k] ||
-				    !from->rs[k][oj].known)
-					continue;
-				to->rs[i][j] = from->rs[k][oj];
-				n++;
-			}
-			break;
+			to->rs[i][j] = from->rs[k][oj];
+			n++;
 		}
 	}
 	return n;

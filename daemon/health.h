@@ -42,6 +42,8 @@ struct core_rs_health *health_get(struct core_health *h, size_t vs, size_t rs);
 /**
  * health_carry - copy the known health of real servers that exist in both
  * configurations (same virtual server identity, same address and port).
+ * An entry named twice is matched at its own position first, then at the
+ * first one with its identity.
  * @to: table shaped like @new_cfg
  * @from: table shaped like @old_cfg
  * @new_cfg: the configuration being adopted
@@ -53,7 +55,8 @@ size_t health_carry(struct core_health *to, const struct core_health *from,
 
 /**
  * health_translate - find real server (@vs, @rs) of @from in @to (same
- * virtual server identity, same address and port).
+ * virtual server identity, same address and port), at the same indices
+ * first, then at the first entry with that identity.
  * @from: the configuration the indices refer to
  * @vs: virtual server index in @from
  * @rs: real server index in that virtual server

@@ -169,12 +169,54 @@ static void test_health_carry(void **state)
 	freecfg(other);
 }
 
+/* a real server named twice keeps its own health: matched at its own
+ * position first, then at the first entry with its identity */
+static void test_health_carry_twice(void **state)
+{
+	static const uint16_t old_ports[] = { 80, 80, 81 };
+	static const uint16_t new_ports[] = { 80, 80 };
+	static const uint16_t moved_ports[] = { 81, 81, 80 };
+	struct cfg *o = mkcfg("192.0.2.100", old_ports, 3);
+	struct cfg *n = mkcfg("192.0.2.100", new_ports, 2);
+	struct cfg *m = mkcfg("192.0.2.100", moved_ports, 3);
+	struct core_health *ho = health_new(o), *hn = health_new(n),
+			   *hm = health_new(m);
+	size_t vs = 9, rs = 9;
+
+	health_get(ho, 0, 0)->known = true; /* first :80 up, weight 3 */
+	health_get(ho, 0, 0)->up = true;
+	health_get(ho, 0, 0)->weight = 3;
+	health_get(ho, 0, 1)->known = true; /* second :80 down */
+	assert_int_equal(health_carry(hn, ho, n, o), 2);
+	assert_true(health_get(hn, 0, 0)->up);
+	assert_int_equal(health_get(hn, 0, 0)->weight, 3);
+	assert_true(health_get(hn, 0, 1)->known);
+	assert_false(health_get(hn, 0, 1)->up);
+	assert_true(health_translate(o, 0, 1, n, &vs, &rs));
+	assert_int_equal(rs, 1);
+	/* out of place: the first :80 */
+	assert_int_equal(health_carry(hm, ho, m, o), 1);
+	assert_true(health_get(hm, 0, 2)->up);
+	assert_int_equal(health_get(hm, 0, 2)->weight, 3);
+	assert_false(health_get(hm, 0, 0)->known);
+	assert_true(health_translate(o, 0, 1, m, &vs, &rs));
+	assert_int_equal(rs, 2);
+
+	health_free(ho);
+	health_free(hn);
+	health_free(hm);
+	freecfg(o);
+	freecfg(n);
+	freecfg(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_health_carry),
+		cmocka_unit_test(test_health_carry_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
