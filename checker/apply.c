@@ -69,24 +69,6 @@ void chk_engine_clear(struct chk_engine *e)
 	e->gen = NULL;
 }
 
-static bool apply_same_vs(const struct cfg *oc, const struct cfg_vs *a,
-			  const struct cfg *nc, const struct cfg_vs *b)
-{
-	if (a->kind != b->kind || a->protocol != b->protocol ||
-	    a->family != b->family)
-		return false;
-	switch (a->kind) {
-	case CFG_VS_ADDR:
-		return addr_eq(&a->addr, &b->addr) && a->port == b->port;
-	case CFG_VS_FWMARK:
-		return a->fwmark == b->fwmark;
-	case CFG_VS_GROUP:
-		return !strcmp(oc->groups[a->group].name,
-			       nc->groups[b->group].name);
-	}
-	return false;
-}
-
 static int apply_rs_cmp(const void *x, const void *y)
 {
 	const struct chk_rs *a = *(const struct chk_rs *const *)x;
@@ -321,8 +303,8 @@ int chk_engine_apply(struct chk_engine *e, struct chk_gen *g, char *err,
 		struct chk_vs *ov = NULL;
 
 		for (j = 0; j < e->n_vss && old; j++) {
-			if (e->vss[j] && apply_same_vs(old->cfg, e->vss[j]->cfg,
-						       c, &c->vss[i])) {
+			if (e->vss[j] && cfg_vs_same(old->cfg, e->vss[j]->cfg,
+						     c, &c->vss[i])) {
 				ov = e->vss[j];
 				break;
 			}

@@ -56,25 +56,6 @@ struct core_rs_health *health_get(struct core_health *h, size_t vs, size_t rs)
 	return &h->rs[vs][rs];
 }
 
-bool health_vs_same(const struct cfg *a, const struct cfg_vs *va,
-		    const struct cfg *b, const struct cfg_vs *vb)
-{
-	if (va->kind != vb->kind || va->family != vb->family ||
-	    va->protocol != vb->protocol)
-		return false;
-	switch (va->kind) {
-	case CFG_VS_ADDR:
-		return addr_eq(&va->addr, &vb->addr) && va->port == vb->port;
-	case CFG_VS_FWMARK:
-		return va->fwmark == vb->fwmark;
-	case CFG_VS_GROUP:
-		return va->group < a->n_groups && vb->group < b->n_groups &&
-		       !strcmp(a->groups[va->group].name,
-			       b->groups[vb->group].name);
-	}
-	return false;
-}
-
 static bool rs_same(const struct cfg_rs *a, const struct cfg_rs *b)
 {
 	return a->port == b->port && addr_eq(&a->addr, &b->addr);
@@ -110,10 +91,10 @@ static size_t find_vs(const struct cfg *new_cfg, const struct cfg_vs *nv,
 	size_t k;
 
 	if (hint < old_cfg->n_vss &&
-	    health_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[hint]))
+	    cfg_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[hint]))
 		return hint;
 	for (k = 0; k < old_cfg->n_vss; k++)
-		if (health_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[k]))
+		if (cfg_vs_same(new_cfg, nv, old_cfg, &old_cfg->vss[k]))
 			break;
 	return k;
 }

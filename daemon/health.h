@@ -68,11 +68,4 @@ size_t health_carry(struct core_health *to, const struct core_health *from,
 bool health_translate(const struct cfg *from, size_t vs, size_t rs,
 		      const struct cfg *to, size_t *to_vs, size_t *to_rs);
 
-/**
- * health_vs_same - whether two virtual servers are the same service
- * (kind, family, protocol, address/port, fwmark or group name).
- */
-bool health_vs_same(const struct cfg *a, const struct cfg_vs *va,
-		    const struct cfg *b, const struct cfg_vs *vb);
-
 #endif

@@ -473,6 +473,7 @@ struct cfg_vs {
 	size_t n_rss;
 };
 
+
 /* ---- the whole file --------------------------------------------------- */
 
 struct cfg {
@@ -522,6 +523,14 @@ struct cfg_opts {
 	/* when set, files and includes come from here, never from disk */
 	struct cfg_snap *replay;
 };
+
+/*
+ * cfg_vs_same - whether @va of @a and @vb of @b are the same service (kind,
+ * family, protocol, then address and port, fwmark or group name): how a
+ * reload tells a kept virtual server from a new one.
+ */
+bool cfg_vs_same(const struct cfg *a, const struct cfg_vs *va,
+		 const struct cfg *b, const struct cfg_vs *vb);
 
 /**
  * cfg_load - read, parse and validate a keepalived-style configuration.

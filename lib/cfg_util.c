@@ -121,3 +121,22 @@ const char *cfg_rs_virtualhost(const struct cfg_rs *rs)
 {
 	return rs->ext ? rs->ext->virtualhost : NULL;
 }
+
+bool cfg_vs_same(const struct cfg *a, const struct cfg_vs *va,
+		 const struct cfg *b, const struct cfg_vs *vb)
+{
+	if (va->kind != vb->kind || va->family != vb->family ||
+	    va->protocol != vb->protocol)
+		return false;
+	switch (va->kind) {
+	case CFG_VS_ADDR:
+		return addr_eq(&va->addr, &vb->addr) && va->port == vb->port;
+	case CFG_VS_FWMARK:
+		return va->fwmark == vb->fwmark;
+	case CFG_VS_GROUP:
+		return va->group < a->n_groups && vb->group < b->n_groups &&
+		       !strcmp(a->groups[va->group].name,
+			       b->groups[vb->group].name);
+	}
+	return false;
+}
